@@ -1,0 +1,25 @@
+package no.knutepunkt.ingest;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+
+/** Limits and batching of the ingest pipeline. */
+@ConfigMapping(prefix = "knutepunkt.ingest")
+public interface IngestConfig {
+
+    /** Larger payloads are dead-lettered (device-contract.md: 64 KiB). */
+    int maxPayloadBytes();
+
+    /** Deeper JSON is dead-lettered (device-contract.md: 32). */
+    int maxNestingDepth();
+
+    /** Most messages committed in one transaction. */
+    int batchSize();
+
+    /** How long a writer waits for more messages once it has one, to fill a batch. */
+    Duration batchLinger();
+
+    /** Writer threads, each with its own connection, committing batches concurrently. */
+    int writers();
+}

@@ -1,0 +1,41 @@
+package no.knutepunkt.ingest;
+
+/**
+ * A message or reading the contract says must be refused: it is dead-lettered with this reason and
+ * the vendor gets {@code rejected}. The reason is for the vendor; it names fields and units, never a
+ * patient. The code is stable, for counting and for tests.
+ */
+public class Rejection extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Reason code;
+
+    public Rejection(Reason code, String reason) {
+        super(reason, null, false, false);
+        this.code = code;
+    }
+
+    public Reason code() {
+        return code;
+    }
+
+    public String reason() {
+        return getMessage();
+    }
+
+    /** Why something was refused. {@link #security()} reasons also go to the security log. */
+    public enum Reason {
+        TOO_LARGE, NOT_UTF8, NOT_JSON, TOO_DEEP, BAD_TOPIC, UNKNOWN_VENDOR, NO_MAPPING, MAPPING_FAILED,
+        BAD_MESSAGE, UNKNOWN_KIND, UNIT_NOT_CONVERTIBLE, NOT_A_NUMBER, IMPLAUSIBLE_VALUE, INCOMPLETE_PANEL,
+        MISSING_TIME_ZONE, BAD_TIME, TIME_IN_FUTURE, TIME_TOO_EARLY, DEVICE_MISMATCH, FOREIGN_DEVICE;
+
+        public boolean security() {
+            return this == DEVICE_MISMATCH || this == FOREIGN_DEVICE || this == BAD_TOPIC || this == UNKNOWN_VENDOR;
+        }
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package no.knutepunkt.registry;
+
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Which patient a reading belongs to (device-contract.md, "Which patient"): the enrollment whose
+ * device assignment's period holds the reading's assignment time, ended or not. Runs inside the
+ * caller's transaction, so the answer and what is written from it commit together.
+ *
+ * <p>Readings are routed under a shared advisory lock per device and parked readings are routed
+ * again under an exclusive one ({@link #lockExclusively}). A batch that parks a reading therefore
+ * either commits before a new assignment's replay looks for parked readings, or waits for it and
+ * then sees the new assignment: no reading stays parked behind a replay that missed it.
+ */
+@ApplicationScoped
+public class DeviceRouting {
+
+    private static final String ROUTE = """
+            SELECT q.idx, d.id, d.fhir_id, d.model, d.glucose_high, d.glucose_low,
+                   e.id, p.id, p.identifier_system, p.identifier, p.given_name, p.family_name, o.org_number, o.name,
+                   d.id IS NULL AND EXISTS (SELECT 1 FROM device f WHERE f.serial = q.serial AND f.vendor_id <> q.vendor_id)
+              FROM unnest(?::text[], ?::text[], ?::timestamptz[]) WITH ORDINALITY AS q(vendor_id, serial, at, idx)
+              LEFT JOIN device d ON d.vendor_id = q.vendor_id AND d.serial = q.serial
+              LEFT JOIN device_assignment a ON a.device_id = d.id AND a.valid_from <= q.at
+                                           AND (a.valid_to IS NULL OR q.at < a.valid_to)
+              LEFT JOIN enrollment e ON e.id = a.enrollment_id
+              LEFT JOIN patient p ON p.id = e.patient_id
+              LEFT JOIN organisation o ON o.id = e.responsible_organisation_id
+            """;
+
+    /**
+     * Routes each query; the result list is in query order.
+     */
+    public List<Route> route(Connection c, List<Query> queries) throws SQLException {
+        List<Route> routes = new ArrayList<>(java.util.Collections.nCopies(queries.size(), null));
+        if (queries.isEmpty()) {
+            return routes;
+        }
+        lock(c, queries.stream().map(q -> new DeviceKey(q.vendorId(), q.serial())).toList(), true);
+        try (PreparedStatement ps = c.prepareStatement(ROUTE)) {
+            ps.setArray(1, c.createArrayOf("text", queries.stream().map(Query::vendorId).toArray()));
+            ps.setArray(2, c.createArrayOf("text", queries.stream().map(Query::serial).toArray()));
+            ps.setArray(3, c.createArrayOf("timestamptz", queries.stream().map(Query::at).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int i = rs.getInt(1) - 1;
+                    routes.set(i, read(rs));
+                }
+            }
+        }
+        return routes;
+    }
+
+    private static Route read(ResultSet rs) throws SQLException {
+        long device = rs.getLong(2);
+        if (rs.wasNull()) {
+            return rs.getBoolean(15) ? Route.FOREIGN : Route.UNKNOWN;
+        }
+        DeviceInfo info = new DeviceInfo(device, rs.getObject(3, UUID.class), rs.getString(4), rs.getBigDecimal(5), rs.getBigDecimal(6));
+        UUID enrollment = rs.getObject(7, UUID.class);
+        if (enrollment == null) {
+            return new Route(Status.UNASSIGNED, info, null);
+        }
+        Subject subject = new Subject(rs.getObject(8, UUID.class), rs.getString(9), rs.getString(10),
+                rs.getString(11) + " " + rs.getString(12), rs.getString(13), rs.getString(14));
+        return new Route(Status.ROUTED, info, new Assignment(enrollment, subject));
+    }
+
+    /** Takes the exclusive lock on these devices, for routing their parked readings again. */
+    public void lockExclusively(Connection c, Collection<DeviceKey> devices) throws SQLException {
+        lock(c, devices, false);
+    }
+
+    private static void lock(Connection c, Collection<DeviceKey> devices, boolean shared) throws SQLException {
+        // Sorted, so that two transactions never take the same locks in opposite orders.
+        TreeSet<String> keys = new TreeSet<>();
+        devices.forEach(d -> keys.add(d.vendorId() + '/' + d.serial()));
+        String fn = shared ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock";
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + fn + "(hashtextextended(k, 0)) FROM unnest(?::text[]) WITH ORDINALITY AS u(k, n) ORDER BY n")) {
+            Array arr = c.createArrayOf("text", keys.toArray());
+            ps.setArray(1, arr);
+            ps.executeQuery().close();
+        }
+    }
+
+    public record Query(String vendorId, String serial, OffsetDateTime at) {
+    }
+
+    public record DeviceKey(String vendorId, String serial) {
+    }
+
+    public enum Status {
+        /** Registered, and assigned at that time. */
+        ROUTED,
+        /** Not registered to this vendor (nor to any other): park. */
+        UNKNOWN,
+        /** Registered, but no assignment covers that time: park. */
+        UNASSIGNED,
+        /** Not registered to this vendor but to another one: refuse, and tell the security log. */
+        FOREIGN
+    }
+
+    /** The registered device, with what an Observation needs of it. */
+    public record DeviceInfo(long id, UUID fhirId, String model, BigDecimal glucoseHigh, BigDecimal glucoseLow) {
+    }
+
+    /** The patient and the organisation responsible for the data ("dataansvarlig"). */
+    public record Subject(UUID patientId, String identifierSystem, String identifier, String name, String organisationNumber,
+            String organisationName) {
+    }
+
+    public record Assignment(UUID enrollmentId, Subject subject) {
+    }
+
+    public record Route(Status status, DeviceInfo device, Assignment assignment) {
+        static final Route UNKNOWN = new Route(Status.UNKNOWN, null, null);
+        static final Route FOREIGN = new Route(Status.FOREIGN, null, null);
+    }
+}
