@@ -42,4 +42,13 @@ public final class IdentifierSystems {
             default -> null;
         };
     }
+
+    /**
+     * The Observation's id, derived from its identifier: a redelivered or replayed reading gets the
+     * same id, so the id itself is stable for receivers.
+     */
+    public static java.util.UUID observationId(String vendorId, String identifierValue) {
+        return java.util.UUID.nameUUIDFromBytes((vendorMessage(vendorId) + '|' + identifierValue)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

@@ -36,8 +36,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import no.knutepunkt.common.Identifiers;
 import no.knutepunkt.common.Reading;
+import no.knutepunkt.fhir.IdentifierSystems;
 import no.knutepunkt.fhir.ObservationWriter;
 import no.knutepunkt.ingest.Receipt.Result;
 import no.knutepunkt.ingest.Receipt.Status;
@@ -269,7 +269,7 @@ public class IntakeCommitter extends AsyncProcessorSupport {
             }
             Intake in = p.intake();
             Reading r = p.reading();
-            UUID id = Identifiers.observationId(in.vendorId(), r.key());
+            UUID id = IdentifierSystems.observationId(in.vendorId(), r.key());
             String resultKey = resultKey(in, r.key());
             String content = r.valueKey() == null ? null
                     : in.vendorId() + '\n' + r.device() + '\n' + r.kind().primaryLoinc() + '\n' + r.effective().toInstant() + '\n'

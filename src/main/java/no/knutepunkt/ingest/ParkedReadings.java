@@ -26,6 +26,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.quarkus.scheduler.Scheduled;
 
 import no.knutepunkt.common.Reading;
+import no.knutepunkt.fhir.IdentifierSystems;
 import no.knutepunkt.fhir.ObservationWriter;
 import no.knutepunkt.registry.AssignmentsChanged;
 import no.knutepunkt.registry.DeviceRouting;
@@ -73,7 +74,7 @@ public class ParkedReadings {
         String reason = status == DeviceRouting.Status.UNKNOWN
                 ? "device '" + r.device() + "' is not registered yet"
                 : "no device assignment covers the reading's time";
-        UUID id = no.knutepunkt.common.Identifiers.observationId(vendorId, r.key());
+        UUID id = IdentifierSystems.observationId(vendorId, r.key());
         return new ReadingRow(id, vendorId, r.key(), r.device(), r.kind().primaryLoinc(), r.effective(), r.valueKey(), r.kind().key(),
                 receivedAt, inboundMessageId, null, null, null, null, serialise(new Parked(r, gatewayId)), reason);
     }

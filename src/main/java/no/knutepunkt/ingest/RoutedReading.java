@@ -4,9 +4,9 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-import no.knutepunkt.common.Identifiers;
 import no.knutepunkt.common.Reading;
 import no.knutepunkt.common.Value;
+import no.knutepunkt.fhir.IdentifierSystems;
 import no.knutepunkt.fhir.ObservationWriter;
 import no.knutepunkt.registry.DeviceRouting.Route;
 import no.knutepunkt.store.MeasurementRow;
@@ -21,7 +21,7 @@ record RoutedReading(ReadingRow row, List<MeasurementRow> measurements) {
 
     static RoutedReading of(String vendorId, Reading reading, Route route, String gatewayId, OffsetDateTime receivedAt,
             UUID inboundMessageId, ObservationWriter observations) {
-        UUID id = Identifiers.observationId(vendorId, reading.key());
+        UUID id = IdentifierSystems.observationId(vendorId, reading.key());
         Reading filled = withMeterLimits(reading, route);
         String observation = observations.write(id, vendorId, filled, route.assignment().subject(), gatewayId, receivedAt);
         ReadingRow row = new ReadingRow(id, vendorId, reading.key(), reading.device(), reading.kind().primaryLoinc(),
