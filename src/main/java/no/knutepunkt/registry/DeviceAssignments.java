@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -181,16 +182,21 @@ class DeviceAssignments {
 
     private static void checkWithin(Enrollment enrollment, OffsetDateTime validFrom, OffsetDateTime validTo) {
         if (validFrom.isBefore(enrollment.startedAt())) {
-            throw Problem.invalid("validFrom", "the assignment starts before the enrollment (" + enrollment.startedAt() + ")");
+            throw Problem.invalid("validFrom", "the assignment starts before the enrollment (" + iso(enrollment.startedAt()) + ")");
         }
         if (enrollment.endedAt() != null) {
             if (!validFrom.isBefore(enrollment.endedAt())) {
-                throw Problem.invalid("validFrom", "the enrollment ended at " + enrollment.endedAt());
+                throw Problem.invalid("validFrom", "the enrollment ended at " + iso(enrollment.endedAt()));
             }
             if (validTo == null || validTo.isAfter(enrollment.endedAt())) {
-                throw Problem.invalid("validTo", "the enrollment ended at " + enrollment.endedAt() + "; the assignment must end by then");
+                throw Problem.invalid("validTo", "the enrollment ended at " + iso(enrollment.endedAt()) + "; the assignment must end by then");
             }
         }
+    }
+
+    /** As the JSON answers write times, seconds included. */
+    private static String iso(OffsetDateTime t) {
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t);
     }
 
     /** A 409 that says which assignment is in the way, for an exclusion violation; else the statement's own failure. */
@@ -211,7 +217,7 @@ class DeviceAssignments {
                 if (rs.next()) {
                     OffsetDateTime to = rs.getObject(4, OffsetDateTime.class);
                     return Problem.conflict("validFrom", "device " + device.vendorId() + "/" + device.serial()
-                            + " is assigned from " + rs.getObject(3, OffsetDateTime.class) + (to == null ? " (open-ended)" : " to " + to)
+                            + " is assigned from " + iso(rs.getObject(3, OffsetDateTime.class)) + (to == null ? " (open-ended)" : " to " + iso(to))
                             + " in enrollment " + rs.getObject(2, UUID.class) + " (assignment " + rs.getObject(1, UUID.class)
                             + "); periods of one device must not overlap");
                 }
