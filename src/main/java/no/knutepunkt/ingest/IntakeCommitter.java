@@ -128,6 +128,7 @@ public class IntakeCommitter extends AsyncProcessorSupport {
             writers.add(t);
             t.start();
         }
+        LOG.infof("%d ingest writers started (batches of up to %d messages)", writers.size(), config.batchSize());
     }
 
     private void writeLoop() {
@@ -398,7 +399,9 @@ public class IntakeCommitter extends AsyncProcessorSupport {
             count(receipt);
         }
         committed.securityEvents().forEach(SECURITY::warn);
-        completions.execute(() -> batch.forEach(p -> p.callback().done(false)));
+        // The writer reuses its batch list as soon as this returns.
+        List<Pending> done = List.copyOf(batch);
+        completions.execute(() -> done.forEach(p -> p.callback().done(false)));
     }
 
     private void count(Receipt receipt) {
