@@ -58,7 +58,7 @@ import no.knutepunkt.testing.HubTestResource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FhirApiTest {
 
-    static final String VENDOR = "nordic-telecare";
+    static final String VENDOR = "fhir-api-test";
     static final String ORG_NUMBER = "974760673";
     static final String ORG_NAME = "Testkommune helse og omsorg";
     static final String FNR_OID = "urn:oid:2.16.578.1.12.4.1.4.1";
@@ -109,7 +109,7 @@ class FhirApiTest {
             exec(cn, "INSERT INTO organisation (id, org_number, name, kind) VALUES (?, ?, ?, 'municipality') ON CONFLICT (org_number) DO NOTHING",
                     orgId, ORG_NUMBER, ORG_NAME);
             orgId = one(cn, "SELECT id FROM organisation WHERE org_number = ?", ORG_NUMBER);
-            exec(cn, "INSERT INTO vendor (id, name, format) VALUES (?, 'Nordic Telecare AS', 'canonical') ON CONFLICT DO NOTHING", VENDOR);
+            exec(cn, "INSERT INTO vendor (id, name, format) VALUES (?, 'FHIR API Test Vendor AS', 'canonical') ON CONFLICT DO NOTHING", VENDOR);
             exec(cn, "INSERT INTO vendor (id, name, format) VALUES ('medgw', 'MedGW', 'medgw') ON CONFLICT DO NOTHING");
             exec(cn, "INSERT INTO device (fhir_id, vendor_id, serial, model, kinds) VALUES (?, ?, ?, 'BP-7', '{bp,pulse}')",
                     deviceFhirId, VENDOR, "NT-" + runTag);
@@ -295,7 +295,9 @@ class FhirApiTest {
 
     @Test
     void searchByPatientLogicalIdInBothFormsNewestFirst() {
-        assertThat(ids(all("patient=" + enc("Patient/" + a.id()) + "&_count=100"))).isEqualTo(aNewestFirst);
+        List<Observation> found = all("patient=" + enc("Patient/" + a.id()) + "&_count=100");
+        assertThat(ids(found)).isEqualTo(aNewestFirst);
+        found.forEach(o -> assertThat(FhirValidation.errors(o)).as(o.getId()).isEmpty());
         assertThat(ids(all("patient=" + a.id() + "&_count=100"))).isEqualTo(aNewestFirst);
         assertThat(ids(all("subject=" + enc("Patient/" + a.id()) + "&_count=100"))).isEqualTo(aNewestFirst);
     }
@@ -544,7 +546,7 @@ class FhirApiTest {
         Device d = client.read().resource(Device.class).withId(deviceFhirId.toString()).execute();
         assertThat(d.getIdentifierFirstRep().getSystem()).isEqualTo("https://knutepunkt.no/fhir/vendor/" + VENDOR + "/device");
         assertThat(d.getIdentifierFirstRep().getValue()).isEqualTo("NT-" + runTag);
-        assertThat(d.getManufacturer()).isEqualTo("Nordic Telecare AS");
+        assertThat(d.getManufacturer()).isEqualTo("FHIR API Test Vendor AS");
         assertThat(d.getModelNumber()).isEqualTo("BP-7");
         assertThat(FhirValidation.errors(d)).isEmpty();
         assertThatThrownBy(() -> client.read().resource(Device.class).withId(UUID.randomUUID().toString()).execute())
@@ -587,6 +589,16 @@ class FhirApiTest {
                 String plan = explain(ObservationStore.query(q, cursor, q.count() + 1));
                 assertThat(plan).as(plan).contains("reading_patient").doesNotContain("Seq Scan on reading");
             }
+        }
+    }
+
+    @Test
+    void identifierSearchesUseTheIdentifierKey() throws SQLException {
+        for (String vendor : new String[] {VENDOR, null}) {
+            ObservationSearch q = new ObservationSearch(null, keys(ObservationKind.values()), vendor, runTag + "-c1-1#pulse",
+                    null, null, false, 50);
+            String plan = explain(ObservationStore.query(q, null, q.count() + 1));
+            assertThat(plan).as(plan).contains("reading_identifier").doesNotContain("Seq Scan on reading");
         }
     }
 
