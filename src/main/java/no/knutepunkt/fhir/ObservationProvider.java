@@ -27,6 +27,7 @@ import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.annotation.Sort;
+import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
@@ -97,7 +98,13 @@ public class ObservationProvider implements IResourceProvider {
             @OptionalParam(name = Observation.SP_CATEGORY) TokenOrListParam category,
             @OptionalParam(name = Observation.SP_DATE) DateRangeParam date,
             @Count Integer count,
-            @Sort SortSpec sort) {
+            @Sort SortSpec sort,
+            RequestDetails request) {
+        // With _offset HAPI would write offset links that this keyset search ignores: a client
+        // following them would get the first page for ever.
+        if (request.getParameters().containsKey(Constants.PARAM_OFFSET)) {
+            throw new InvalidRequestException("_offset is not supported: follow the Bundle's next link");
+        }
         if (patient == null && subject == null && identifier == null) {
             throw new InvalidRequestException("an Observation search needs patient, subject or identifier");
         }

@@ -475,6 +475,11 @@ class FhirApiTest {
     }
 
     @Test
+    void offsetPagingIsRefusedRatherThanLoopingOnTheFirstPage() {
+        assertThatThrownBy(() -> search("patient=" + a.id() + "&_offset=7")).isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
     void countIsCappedAndDefaults() {
         assertThat(search("patient=" + c.id()).getEntry()).hasSize(50);
         assertThat(search("patient=" + c.id() + "&_count=5000").getEntry()).hasSize(1000);
