@@ -15,7 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import no.knutepunkt.testing.HubTestResource;
 import no.knutepunkt.testing.Registry;
-import no.knutepunkt.testing.SyntheticIds;
+import no.knutepunkt.testing.TestIdentities;
 import no.knutepunkt.testing.VendorClient;
 
 @QuarkusTest
@@ -29,7 +29,7 @@ class IngestSmokeTest {
             UUID org = r.organisation("974760673", "Test kommune", "municipality");
             r.vendor("nordic-telecare", "canonical");
             long dev = r.device("nordic-telecare", device);
-            UUID patient = r.patient(SyntheticIds.fnr(15, 5, 1967, 0), "Kari", "Nordmann");
+            UUID patient = r.patient(TestIdentities.fodselsnummer(java.time.LocalDate.of(1967, 5, 15), 0), "Kari", "Nordmann");
             UUID enrollment = r.enrollment(patient, org, OffsetDateTime.now().minusDays(30));
             r.assign(enrollment, dev, OffsetDateTime.now().minusDays(30), null);
 

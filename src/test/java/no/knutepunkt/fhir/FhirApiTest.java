@@ -1,5 +1,7 @@
 package no.knutepunkt.fhir;
 
+import no.knutepunkt.testing.TestIdentities;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -114,9 +116,9 @@ class FhirApiTest {
             exec(cn, "INSERT INTO device (fhir_id, vendor_id, serial, model, kinds) VALUES (?, ?, ?, 'BP-7', '{bp,pulse}')",
                     deviceFhirId, VENDOR, "NT-" + runTag);
             deviceId = one(cn, "SELECT id FROM device WHERE fhir_id = ?", deviceFhirId);
-            a = patient(cn, "fnr", SyntheticIdentities.fodselsnummer(LocalDate.of(1950, 4, 12), n), "Kari", "Nordmann");
-            b = patient(cn, "dnr", SyntheticIdentities.dNummer(LocalDate.of(1962, 9, 3), n), "Ola", "Gjest");
-            c = patient(cn, "fnr", SyntheticIdentities.fodselsnummer(LocalDate.of(1944, 12, 30), n), "Per", "Hansen");
+            a = patient(cn, "fnr", TestIdentities.fodselsnummer(LocalDate.of(1950, 4, 12), n), "Kari", "Nordmann");
+            b = patient(cn, "dnr", TestIdentities.dNummer(LocalDate.of(1962, 9, 3), n), "Ola", "Gjest");
+            c = patient(cn, "fnr", TestIdentities.fodselsnummer(LocalDate.of(1944, 12, 30), n), "Per", "Hansen");
 
             try (PreparedStatement ps = cn.prepareStatement(INSERT_READING)) {
                 for (int i = 0; i < A_COUNT; i++) {
@@ -453,7 +455,7 @@ class FhirApiTest {
     void aReadingStoredWhilePagingNeitherRepeatsNorShiftsPages() throws SQLException {
         Enrolled d;
         try (Connection cn = db.getConnection()) {
-            d = patient(cn, "fnr", SyntheticIdentities.fodselsnummer(LocalDate.of(1971, 1, 1), Math.abs(runTag.hashCode() % 300)), "Eva", "Li");
+            d = patient(cn, "fnr", TestIdentities.fodselsnummer(LocalDate.of(1971, 1, 1), Math.abs(runTag.hashCode() % 300)), "Eva", "Li");
             try (PreparedStatement ps = cn.prepareStatement(INSERT_READING)) {
                 for (int i = 0; i < 10; i++) {
                     add(ps, UUID.randomUUID(), d, reading(ObservationKind.HEART_RATE, "d" + i, A_START.plusHours(i), i));

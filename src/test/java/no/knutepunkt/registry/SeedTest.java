@@ -1,5 +1,7 @@
 package no.knutepunkt.registry;
 
+import no.knutepunkt.testing.TestIdentities;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
