@@ -83,7 +83,9 @@ public final class Pilot {
     }
 
     private static Response post(String path, Object body) {
-        return given().contentType(ContentType.JSON).body(body).post(path);
+        // Quarkus sets RestAssured's port per test method; a @BeforeAll runs before that.
+        String base = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("test.url", String.class);
+        return given().baseUri(base).contentType(ContentType.JSON).body(body).post(path);
     }
 
     private static io.restassured.path.json.JsonPath created(Response r) {
