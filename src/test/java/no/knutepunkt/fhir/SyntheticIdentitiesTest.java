@@ -6,6 +6,8 @@ import java.time.LocalDate;
 
 import org.junit.jupiter.api.Test;
 
+import no.knutepunkt.registry.NationalId;
+
 class SyntheticIdentitiesTest {
 
     @Test
@@ -27,6 +29,20 @@ class SyntheticIdentitiesTest {
             assertThat(SyntheticIdentities.hasValidCheckDigits(dnr)).as(dnr).isTrue();
             assertThat(Integer.parseInt(fnr.substring(2, 4))).isEqualTo(birth.getMonthValue() + 80);
             assertThat(Integer.parseInt(dnr.substring(0, 2))).isEqualTo(day + 40);
+        }
+    }
+
+    @Test
+    void theRegistrysValidatorAgrees() {
+        // An independent implementation of the same rules: both wrong the same way is unlikely.
+        for (int year = 1940; year < 2030; year += 7) {
+            LocalDate birth = LocalDate.of(year, 1 + year % 12, 1 + year % 28);
+            NationalId fnr = NationalId.parse(SyntheticIdentities.fodselsnummer(birth, 0), true);
+            NationalId dnr = NationalId.parse(SyntheticIdentities.dNummer(birth, 0), true);
+            assertThat(fnr.isSynthetic() && !fnr.isDNumber()).isTrue();
+            assertThat(dnr.isSynthetic() && dnr.isDNumber()).isTrue();
+            assertThat(fnr.oid()).isEqualTo(IdentifierSystems.FODSELSNUMMER);
+            assertThat(dnr.oid()).isEqualTo(IdentifierSystems.D_NUMMER);
         }
     }
 
