@@ -6,8 +6,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -51,7 +49,6 @@ import no.knutepunkt.common.ObservationKind;
 public class ObservationProvider implements IResourceProvider {
 
     private static final String IDENTIFIER_CHAIN = "identifier";
-    private static final Pattern MESSAGE_SYSTEM = Pattern.compile("https://knutepunkt\\.no/fhir/vendor/([A-Za-z0-9._-]{1,64})/message");
     private static final String CATEGORY_SYSTEM = ObservationWriter.OBSERVATION_CATEGORY;
 
     private final ObservationStore store;
@@ -129,11 +126,10 @@ public class ObservationProvider implements IResourceProvider {
                 throw new InvalidRequestException("identifier needs a value");
             }
             if (identifier.getSystem() != null && !identifier.getSystem().isBlank()) {
-                Matcher m = MESSAGE_SYSTEM.matcher(identifier.getSystem());
-                if (!m.matches()) {
+                vendor = IdentifierSystems.messageVendor(identifier.getSystem());
+                if (vendor == null) {
                     return nothing();
                 }
-                vendor = m.group(1);
             }
         }
         Set<ObservationKind> kinds = kinds(code, category);
