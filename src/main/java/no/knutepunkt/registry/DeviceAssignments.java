@@ -37,6 +37,10 @@ class DeviceAssignments {
 
     /** The device by {@code deviceId}, or by {@code vendorId} + {@code serial}. */
     record NewAssignment(Long deviceId, String vendorId, String serial, OffsetDateTime validFrom, OffsetDateTime validTo) {
+        NewAssignment {
+            validFrom = Fields.stored(validFrom);
+            validTo = Fields.stored(validTo);
+        }
     }
 
     record DeviceAssignment(UUID id, UUID enrollmentId, long deviceId, String vendorId, String serial, OffsetDateTime validFrom,

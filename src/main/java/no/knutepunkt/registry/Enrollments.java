@@ -33,6 +33,10 @@ class Enrollments {
 
     record NewEnrollment(UUID patientId, String programme, UUID responsibleOrganisationId, List<CareTeamMember> careTeam,
             OffsetDateTime startedAt, OffsetDateTime endedAt) {
+        NewEnrollment {
+            startedAt = Fields.stored(startedAt);
+            endedAt = Fields.stored(endedAt);
+        }
     }
 
     record Enrollment(UUID id, UUID patientId, String programme, UUID responsibleOrganisationId, List<CareTeamMember> careTeam,

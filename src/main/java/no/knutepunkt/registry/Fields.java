@@ -9,6 +9,14 @@ final class Fields {
     private Fields() {
     }
 
+    /**
+     * A time as PostgreSQL will keep it (microseconds), so that checks made before storing compare
+     * what is stored: a period starting "with" its enrollment must not start a nanosecond earlier.
+     */
+    static java.time.OffsetDateTime stored(java.time.OffsetDateTime t) {
+        return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
     static void required(String field, Object value) {
         if (value == null || value instanceof String s && s.isBlank()) {
             throw Problem.malformed(field, field + " is required");

@@ -196,7 +196,7 @@ class RegistryResource {
     @Path("/enrollments/{id}/end")
     public Enrollment endEnrollment(@PathParam("id") String id, EndOfEnrollment body) {
         UUID key = pathId(id);
-        OffsetDateTime endedAt = body == null || body.endedAt() == null ? OffsetDateTime.now(clock) : body.endedAt();
+        OffsetDateTime endedAt = Fields.stored(body == null || body.endedAt() == null ? OffsetDateTime.now(clock) : body.endedAt());
         Set<DeviceKey> changed = tx.write(c -> assignments.endEnrollment(c, key, endedAt));
         assignments.announce(changed);
         return tx.read(c -> enrollments.find(c, key)).orElseThrow();
@@ -312,7 +312,7 @@ class RegistryResource {
             throw Problem.malformed(field, field + " must be an ISO-8601 date-time with offset");
         }
         try {
-            return OffsetDateTime.parse(value.asText());
+            return Fields.stored(OffsetDateTime.parse(value.asText()));
         } catch (DateTimeParseException e) {
             throw Problem.malformed(field, field + " must be an ISO-8601 date-time with offset");
         }

@@ -49,4 +49,20 @@ class IngestSmokeTest {
                     messageId + "#%")).isEqualTo(3);
         }
     }
+
+    /** Regression: the error policy had an id, so it applied to no route and refused messages looped as poison. */
+    @Test
+    void aRefusedMessageIsDeadLetteredAndAcknowledgedNotRedelivered() throws Exception {
+        String device = "NT-BAD-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Registry r = new Registry(); VendorClient vendor = new VendorClient()) {
+            r.vendor("nordic-telecare", "canonical");
+            vendor.publish("nordic-telecare", device, "this is not JSON");
+            var receipt = vendor.awaitReceiptOf("nordic-telecare", device);
+            assertThat(receipt.get("status").asText()).isEqualTo("rejected");
+            assertThat(r.count("SELECT count(*) FROM dead_letter WHERE topic_device_id = ? AND reason_code = 'not-json'", device)).isEqualTo(1);
+            // Acknowledged once: no redelivery adds a second inbound message.
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> r.count("SELECT count(*) FROM inbound_message WHERE topic_device_id = ?", device) == 1);
+        }
+    }
 }
