@@ -24,8 +24,12 @@ public record Value(Kind kind, BigDecimal value, String comparator) {
         return new Value(kind, limit.setScale(kind.scale(), java.math.RoundingMode.HALF_UP), comparator);
     }
 
-    /** The value's part of a reading's content key: what makes two readings "the same value". */
+    /**
+     * The value's part of a reading's content key: what makes two readings "the same value". A
+     * HI / LO is keyed by its comparator alone, since the meter's limit is only known once the
+     * device is routed and must not change the key of a reading that waited parked.
+     */
     String keyPart() {
-        return comparator == null ? value.toPlainString() : comparator + (value == null ? "limit" : value.toPlainString());
+        return comparator == null ? value.toPlainString() : comparator;
     }
 }

@@ -130,7 +130,11 @@ public class ReadingNormaliser {
             throw new Rejection(Reason.INCOMPLETE_PANEL, "a blood-pressure reading needs both systolic and diastolic");
         }
 
+        // A reading without a device field is the message's device; one that names an empty device is refused.
         String device = parts.stream().map(p -> text(p.get("device"))).filter(Objects::nonNull).findFirst().orElse(deviceId);
+        if (device.isEmpty()) {
+            throw new Rejection(Reason.BAD_MESSAGE, "reading '" + key + "' names no device");
+        }
         checkIdentifier(device, "device");
         String model = parts.stream().map(p -> text(p.get("model"))).filter(Objects::nonNull).findFirst().orElse(null);
         boolean coreSite = parts.stream().anyMatch(p -> "core".equals(text(p.get("site"))));

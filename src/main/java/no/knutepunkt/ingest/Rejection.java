@@ -28,7 +28,9 @@ public class Rejection extends RuntimeException {
     public enum Reason {
         TOO_LARGE, NOT_UTF8, NOT_JSON, TOO_DEEP, BAD_TOPIC, UNKNOWN_VENDOR, NO_MAPPING, MAPPING_FAILED,
         BAD_MESSAGE, UNKNOWN_KIND, UNIT_NOT_CONVERTIBLE, NOT_A_NUMBER, IMPLAUSIBLE_VALUE, INCOMPLETE_PANEL,
-        MISSING_TIME_ZONE, BAD_TIME, TIME_IN_FUTURE, TIME_TOO_EARLY, DEVICE_MISMATCH, FOREIGN_DEVICE;
+        MISSING_TIME_ZONE, BAD_TIME, TIME_IN_FUTURE, TIME_TOO_EARLY, DEVICE_MISMATCH, FOREIGN_DEVICE,
+        /** The database refused to store it (not a transient failure); kept as a dead letter for an operator. */
+        STORE_REFUSED;
 
         public boolean security() {
             return this == DEVICE_MISMATCH || this == FOREIGN_DEVICE || this == BAD_TOPIC || this == UNKNOWN_VENDOR;

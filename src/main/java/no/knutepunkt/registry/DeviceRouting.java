@@ -32,7 +32,7 @@ public class DeviceRouting {
             SELECT q.idx, d.id, d.fhir_id, d.model, d.glucose_high, d.glucose_low,
                    e.id, p.id, p.identifier_system, p.identifier, p.given_name, p.family_name, o.org_number, o.name,
                    d.id IS NULL AND EXISTS (SELECT 1 FROM device f WHERE f.serial = q.serial AND f.vendor_id <> q.vendor_id)
-              FROM unnest(?::text[], ?::text[], ?::timestamptz[]) WITH ORDINALITY AS q(vendor_id, serial, at, idx)
+              FROM unnest(?::text[], ?::text[], ?::text[]::timestamptz[]) WITH ORDINALITY AS q(vendor_id, serial, at, idx)
               LEFT JOIN device d ON d.vendor_id = q.vendor_id AND d.serial = q.serial
               LEFT JOIN device_assignment a ON a.device_id = d.id AND a.valid_from <= q.at
                                            AND (a.valid_to IS NULL OR q.at < a.valid_to)
@@ -53,7 +53,7 @@ public class DeviceRouting {
         try (PreparedStatement ps = c.prepareStatement(ROUTE)) {
             ps.setArray(1, c.createArrayOf("text", queries.stream().map(Query::vendorId).toArray()));
             ps.setArray(2, c.createArrayOf("text", queries.stream().map(Query::serial).toArray()));
-            ps.setArray(3, c.createArrayOf("timestamptz", queries.stream().map(Query::at).toArray()));
+            ps.setArray(3, c.createArrayOf("text", queries.stream().map(q -> q.at().toString()).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int i = rs.getInt(1) - 1;

@@ -1,0 +1,85 @@
+package no.knutepunkt.ingest;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+import no.knutepunkt.store.Tallies;
+import no.knutepunkt.store.TallyDelta;
+
+/**
+ * Shows that nothing vanishes: received = stored + duplicate + parked + dead-lettered, per vendor
+ * and in total, over every hub instance (the counts are committed with the readings). The same
+ * totals are Prometheus gauges {@code knutepunkt_readings{outcome=...}}.
+ */
+@Path("/status")
+@ApplicationScoped
+public class IngestStatus {
+
+    private static final long GAUGE_MAX_AGE_NANOS = 2_000_000_000L;
+
+    private final Tallies tallies;
+    private final AtomicReference<Snapshot> cached = new AtomicReference<>(new Snapshot(TallyDelta.ZERO, 0));
+
+    public IngestStatus(Tallies tallies) {
+        this.tallies = tallies;
+    }
+
+    void registerGauges(@Observes StartupEvent start, MeterRegistry metrics) {
+        gauge(metrics, "received", TallyDelta::received);
+        gauge(metrics, "stored", TallyDelta::stored);
+        gauge(metrics, "duplicate", TallyDelta::duplicate);
+        gauge(metrics, "parked", TallyDelta::parked);
+        gauge(metrics, "dead_lettered", TallyDelta::deadLettered);
+    }
+
+    private void gauge(MeterRegistry metrics, String outcome, java.util.function.ToLongFunction<TallyDelta> f) {
+        Gauge.builder("knutepunkt.readings", this, s -> f.applyAsLong(s.recentTotal()))
+                .description("Readings by outcome, all vendors and instances (received = stored + duplicate + parked + dead_lettered)")
+                .tag("outcome", outcome).register(metrics);
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Status status() {
+        Map<String, TallyDelta> byVendor = tallies.totals();
+        TallyDelta total = byVendor.values().stream().reduce(TallyDelta.ZERO, TallyDelta::plus);
+        cached.set(new Snapshot(total, System.nanoTime()));
+        return new Status(Counts.of(total), byVendor.entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> Counts.of(e.getValue()), (a, b) -> a,
+                        java.util.TreeMap::new)));
+    }
+
+    /** Scrapes are frequent; the totals are read at most every two seconds. */
+    private TallyDelta recentTotal() {
+        Snapshot s = cached.get();
+        if (System.nanoTime() - s.at() > GAUGE_MAX_AGE_NANOS) {
+            TallyDelta total = tallies.totals().values().stream().reduce(TallyDelta.ZERO, TallyDelta::plus);
+            s = new Snapshot(total, System.nanoTime());
+            cached.set(s);
+        }
+        return s.total();
+    }
+
+    public record Status(Counts readings, Map<String, Counts> vendors) {
+    }
+
+    public record Counts(long received, long stored, long duplicate, long parked, long deadLettered, boolean balanced) {
+        static Counts of(TallyDelta t) {
+            return new Counts(t.received(), t.stored(), t.duplicate(), t.parked(), t.deadLettered(), t.balances());
+        }
+    }
+
+    private record Snapshot(TallyDelta total, long at) {
+    }
+}

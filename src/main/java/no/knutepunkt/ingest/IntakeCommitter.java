@@ -1,0 +1,477 @@
+package no.knutepunkt.ingest;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import no.knutepunkt.common.Reading;
+import no.knutepunkt.fhir.IdentifierSystems;
+import no.knutepunkt.fhir.ObservationWriter;
+import no.knutepunkt.ingest.Receipt.Result;
+import no.knutepunkt.ingest.Receipt.Status;
+import no.knutepunkt.registry.DeviceRouting;
+import no.knutepunkt.registry.DeviceRouting.Route;
+import no.knutepunkt.store.DeadLetterRow;
+import no.knutepunkt.store.InboundRow;
+import no.knutepunkt.store.MeasurementRow;
+import no.knutepunkt.store.ReadingRow;
+import no.knutepunkt.store.ReadingStore;
+import no.knutepunkt.store.TallyDelta;
+
+/**
+ * The last step of every intake route: commits what became of a message, and only then lets the
+ * exchange complete (which acknowledges an MQTT message or answers an HTTP request).
+ *
+ * <p>Exchanges wait in a queue; writer threads take as many as are waiting (up to the batch size)
+ * and write them in ONE transaction: route each reading to its patient, build its Observation,
+ * claim its identity (duplicates fall out of the unique constraints), and write the time series,
+ * the raw messages with their receipts, dead letters and counts. Throughput therefore does not
+ * hinge on one fsync per message. A transient database failure retries the batch with backoff
+ * for as long as it takes; the messages stay unacknowledged meanwhile, so a crash loses nothing.
+ */
+@ApplicationScoped
+@Named("commit")
+public class IntakeCommitter extends AsyncProcessorSupport {
+
+    private static final Logger LOG = Logger.getLogger(IntakeCommitter.class);
+    private static final Logger SECURITY = Logger.getLogger("knutepunkt.security");
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final DataSource db;
+    private final DeviceRouting routing;
+    private final ObservationWriter observations;
+    private final ReadingStore store;
+    private final IngestConfig config;
+    private final ObjectMapper json;
+    private final ParkedReadings parked;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final List<Thread> writers = new ArrayList<>();
+    private final ExecutorService completions;
+    private final Timer commitTimer;
+    private final DistributionSummary batchSize;
+    private final MeterRegistry metrics;
+
+    public IntakeCommitter(DataSource db, DeviceRouting routing, ObservationWriter observations, ReadingStore store,
+            IngestConfig config, ObjectMapper json, ParkedReadings parked, MeterRegistry metrics) {
+        this.db = db;
+        this.routing = routing;
+        this.observations = observations;
+        this.store = store;
+        this.config = config;
+        this.json = json;
+        this.parked = parked;
+        this.metrics = metrics;
+        this.completions = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "ingest-completion");
+            t.setDaemon(true);
+            return t;
+        });
+        this.commitTimer = Timer.builder("knutepunkt.ingest.commit").description("One ingest transaction")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+        this.batchSize = DistributionSummary.builder("knutepunkt.ingest.batch.messages")
+                .description("Messages per ingest transaction").register(metrics);
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        Intake intake = exchange.getVariable(Intake.VARIABLE, Intake.class);
+        if (intake == null) {
+            exchange.setException(new IllegalStateException("no intake on the exchange"));
+            callback.done(true);
+            return true;
+        }
+        queue.add(new Pending(exchange, callback, intake));
+        return false;
+    }
+
+    /** Camel starts this with the route; its graceful shutdown waits for queued exchanges before {@link #doStop}. */
+    @Override
+    protected void doStart() {
+        running.set(true);
+        writers.clear();
+        for (int i = 0; i < config.writers(); i++) {
+            Thread t = new Thread(this::writeLoop, "ingest-writer-" + i);
+            t.setDaemon(true);
+            writers.add(t);
+            t.start();
+        }
+        LOG.infof("%d ingest writers started (batches of up to %d messages)", writers.size(), config.batchSize());
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(config.batchSize());
+        while (running.get() || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long lingerUntil = System.nanoTime() + config.batchLinger().toNanos();
+                while (batch.size() < config.batchSize()) {
+                    if (queue.drainTo(batch, config.batchSize() - batch.size()) == 0) {
+                        long left = lingerUntil - System.nanoTime();
+                        Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                        if (next == null) {
+                            break;
+                        }
+                        batch.add(next);
+                    }
+                }
+                commitWithRetry(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("ingest writer failed; the batch's messages stay unacknowledged", e);
+                fail(batch, e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commitWithRetry(List<Pending> batch) throws InterruptedException {
+        long backoffMillis = 50;
+        while (true) {
+            try {
+                complete(batch, commit(batch));
+                return;
+            } catch (SQLException e) {
+                if (!isTransient(e)) {
+                    commitOneByOne(batch);
+                    return;
+                }
+                if (!running.get() && backoffMillis >= MAX_BACKOFF.toMillis()) {
+                    // Shutting down with the database away: leave the messages unacknowledged for redelivery.
+                    fail(batch, e);
+                    return;
+                }
+                LOG.warnf("ingest transaction failed (%s), retrying %d messages in %d ms", e.getSQLState(), batch.size(),
+                        backoffMillis);
+                Thread.sleep(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
+            }
+        }
+    }
+
+    /** A batch the database refuses for a reason other than availability: find the message at fault. */
+    private void commitOneByOne(List<Pending> batch) throws InterruptedException {
+        for (Pending p : batch) {
+            List<Pending> one = List.of(p);
+            try {
+                complete(one, commit(one));
+            } catch (SQLException e) {
+                if (isTransient(e)) {
+                    commitWithRetry(one);
+                    continue;
+                }
+                LOG.errorf("database refused message %s (%s); dead-lettering it", p.intake().id(), e.getSQLState());
+                p.intake().reject(new Rejection(Rejection.Reason.STORE_REFUSED, "the hub could not store this message"),
+                        List.of());
+                try {
+                    complete(one, commit(one));
+                } catch (SQLException again) {
+                    fail(one, again);
+                }
+            }
+        }
+    }
+
+    private Committed commit(List<Pending> batch) throws SQLException {
+        Timer.Sample sample = Timer.start();
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Committed committed = write(c, batch);
+                c.commit();
+                batchSize.record(batch.size());
+                return committed;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                throw e;
+            }
+        } finally {
+            sample.stop(commitTimer);
+        }
+    }
+
+    private Committed write(Connection c, List<Pending> batch) throws SQLException {
+        List<Placed> placed = new ArrayList<>();
+        List<DeviceRouting.Query> queries = new ArrayList<>();
+        for (Pending p : batch) {
+            Intake in = p.intake();
+            if (in.rejection() == null) {
+                for (Reading r : in.readings()) {
+                    placed.add(new Placed(in, r));
+                    queries.add(new DeviceRouting.Query(in.vendorId(), r.device(), r.effective()));
+                }
+            }
+        }
+        List<Route> routes = routing.route(c, queries);
+
+        // A reading refused at routing refuses its whole message unless the message is a gateway batch.
+        Map<Intake, Rejection> refusedAtRouting = new HashMap<>();
+        Map<Placed, Rejection> refusedReadings = new HashMap<>();
+        for (int i = 0; i < placed.size(); i++) {
+            if (routes.get(i).status() == DeviceRouting.Status.FOREIGN) {
+                Placed p = placed.get(i);
+                Rejection why = new Rejection(Rejection.Reason.FOREIGN_DEVICE,
+                        "device '" + p.reading().device() + "' is not registered to vendor '" + p.intake().vendorId() + "'");
+                refusedReadings.put(p, why);
+                if (!p.intake().partial()) {
+                    refusedAtRouting.putIfAbsent(p.intake(), why);
+                }
+            }
+        }
+
+        Map<String, Result> results = new HashMap<>();
+        List<ReadingRow> rows = new ArrayList<>();
+        Map<UUID, List<MeasurementRow>> measurementsByReading = new HashMap<>();
+        Set<String> identities = new HashSet<>();
+        Set<String> contents = new HashSet<>();
+        for (int i = 0; i < placed.size(); i++) {
+            Placed p = placed.get(i);
+            if (refusedAtRouting.containsKey(p.intake()) || refusedReadings.containsKey(p)) {
+                continue;
+            }
+            Intake in = p.intake();
+            Reading r = p.reading();
+            UUID id = IdentifierSystems.observationId(in.vendorId(), r.key());
+            String resultKey = resultKey(in, r.key());
+            String content = r.valueKey() == null ? null
+                    : in.vendorId() + '\n' + r.device() + '\n' + r.kind().primaryLoinc() + '\n' + r.effective().toInstant() + '\n'
+                            + r.valueKey();
+            // The same reading twice in one batch: the first claims it, the others are duplicates.
+            if (!identities.add(in.vendorId() + '\n' + r.key()) || content != null && !contents.add(content)) {
+                results.put(resultKey, new Result(r.key(), Status.DUPLICATE, null, null));
+                continue;
+            }
+            Route route = routes.get(i);
+            ReadingRow row;
+            if (route.status() == DeviceRouting.Status.ROUTED) {
+                RoutedReading routed = RoutedReading.of(in.vendorId(), r, route, in.gatewayId(), in.receivedAt(), in.id(), observations);
+                row = routed.row();
+                measurementsByReading.put(id, routed.measurements());
+            } else {
+                row = parked.row(in.vendorId(), r, route.status(), in.gatewayId(), in.receivedAt(), in.id());
+            }
+            rows.add(row);
+        }
+
+        Set<UUID> claimed = store.claim(c, rows);
+        List<MeasurementRow> measurements = new ArrayList<>();
+        for (ReadingRow row : rows) {
+            String key = resultKey(row.vendorId(), row.inboundMessageId(), row.identifier());
+            if (!claimed.contains(row.id())) {
+                results.put(key, new Result(row.identifier(), Status.DUPLICATE, null, null));
+            } else if (row.stored()) {
+                results.put(key, new Result(row.identifier(), Status.ACCEPTED, null, List.of(row.id().toString())));
+                measurements.addAll(measurementsByReading.get(row.id()));
+            } else {
+                results.put(key, new Result(row.identifier(), Status.PARKED, row.parkedReason(), null));
+            }
+        }
+        store.measurements(c, measurements);
+
+        Map<Intake, Receipt> receipts = new LinkedHashMap<>();
+        List<String> securityEvents = new ArrayList<>();
+        List<InboundRow> inbound = new ArrayList<>();
+        List<DeadLetterRow> deadLetters = new ArrayList<>();
+        Map<String, TallyDelta> tally = new HashMap<>();
+        for (Pending p : batch) {
+            Intake in = p.intake();
+            Rejection whole = in.rejection() != null ? in.rejection() : refusedAtRouting.get(in);
+            List<Result> messageResults = new ArrayList<>();
+            if (whole != null) {
+                List<String> keys = in.rejection() != null ? in.refusals().stream().map(Intake.Refusal::key).toList()
+                        : in.readings().stream().map(Reading::key).toList();
+                for (String key : keys) {
+                    messageResults.add(new Result(key, Status.REJECTED, whole.reason(), null));
+                    deadLetters.add(deadLetter(in, key, whole));
+                }
+            } else {
+                for (Reading r : in.readings()) {
+                    Rejection refused = refusedReadings.get(new Placed(in, r));
+                    if (refused != null) {
+                        messageResults.add(new Result(r.key(), Status.REJECTED, refused.reason(), null));
+                        deadLetters.add(deadLetter(in, r.key(), refused));
+                    } else {
+                        messageResults.add(results.get(resultKey(in, r.key())));
+                    }
+                }
+                for (Intake.Refusal refusal : in.refusals()) {
+                    messageResults.add(new Result(refusal.key(), Status.REJECTED, refusal.why().reason(), null));
+                    deadLetters.add(deadLetter(in, refusal.key(), refusal.why()));
+                }
+            }
+            Receipt receipt = Receipt.of(in.messageId(), messageResults, whole);
+            Rejection.Reason securityReason = whole != null ? whole.code()
+                    : in.readings().stream().map(r -> refusedReadings.get(new Placed(in, r))).filter(x -> x != null)
+                            .map(Rejection::code).findFirst().orElse(null);
+            if (securityReason != null && securityReason.security()) {
+                // Internal ids only: the security log never holds patient data or values.
+                securityEvents.add(String.format("refused message %s from vendor %s on device topic %s: %s", in.id(), in.vendorId(),
+                        in.topicDeviceId(), securityReason.wire()));
+            }
+            receipts.put(in, receipt);
+            inbound.add(new InboundRow(in.id(), in.receivedAt(), in.transport().name().toLowerCase(java.util.Locale.ROOT),
+                    in.vendorId(), in.topicDeviceId(), in.messageId(), in.payload(), receipt.status().wire(), toJson(receipt)));
+            tally.merge(in.vendorId(), count(messageResults), TallyDelta::plus);
+        }
+        store.inbound(c, inbound);
+        store.deadLetters(c, deadLetters);
+        store.tally(c, tally);
+        return new Committed(receipts, securityEvents);
+    }
+
+    private static TallyDelta count(List<Result> results) {
+        long stored = 0, duplicate = 0, parkedN = 0, dead = 0;
+        for (Result r : results) {
+            switch (r.status()) {
+                case ACCEPTED -> stored++;
+                case DUPLICATE -> duplicate++;
+                case PARKED -> parkedN++;
+                default -> dead++;
+            }
+        }
+        return new TallyDelta(results.size(), stored, duplicate, parkedN, dead);
+    }
+
+    private static DeadLetterRow deadLetter(Intake in, String key, Rejection why) {
+        return new DeadLetterRow(in.id(), in.receivedAt(), in.vendorId(), in.topicDeviceId(), key, why.code().wire(), why.reason(),
+                in.payload());
+    }
+
+    private static String resultKey(Intake in, String readingKey) {
+        return resultKey(in.vendorId(), in.id(), readingKey);
+    }
+
+    private static String resultKey(String vendorId, UUID intake, String readingKey) {
+        return vendorId + '\n' + intake + '\n' + readingKey;
+    }
+
+    private String toJson(Receipt receipt) {
+        try {
+            return json.writeValueAsString(receipt);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void complete(List<Pending> batch, Committed committed) {
+        for (Pending p : batch) {
+            Receipt receipt = committed.receipts().get(p.intake());
+            p.intake().receipt(receipt);
+            count(receipt);
+        }
+        committed.securityEvents().forEach(SECURITY::warn);
+        // The writer reuses its batch list as soon as this returns.
+        List<Pending> done = List.copyOf(batch);
+        completions.execute(() -> done.forEach(p -> p.callback().done(false)));
+    }
+
+    private void count(Receipt receipt) {
+        for (Result r : receipt.results()) {
+            metrics.counter("knutepunkt.ingest.readings", "outcome", r.status().wire()).increment();
+        }
+    }
+
+    private void fail(List<Pending> batch, Exception e) {
+        List<Pending> copy = List.copyOf(batch);
+        completions.execute(() -> copy.forEach(p -> {
+            p.exchange().setException(new NotCommitted(e));
+            p.callback().done(false);
+        }));
+    }
+
+    private static boolean isTransient(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null) {
+            return true;
+        }
+        // Connection (08), transaction rollback incl. deadlock (40), resources (53), operator intervention (57).
+        return state.startsWith("08") || state.startsWith("40") || state.startsWith("53") || state.startsWith("57");
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // The connection is broken; the pool discards it.
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        running.set(false);
+        for (Thread t : writers) {
+            try {
+                t.join(Duration.ofSeconds(30).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @PreDestroy
+    void shutDownCompletions() {
+        completions.shutdown();
+    }
+
+    /**
+     * The outcome of a message could not be committed: it must not be acknowledged (nor refused),
+     * so the broker delivers it again.
+     */
+    public static final class NotCommitted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotCommitted(Throwable cause) {
+            super("not committed: " + cause.getMessage(), cause);
+        }
+    }
+
+    private record Pending(Exchange exchange, AsyncCallback callback, Intake intake) {
+    }
+
+    /** What one transaction committed: each message's receipt, and what the security log must hear of. */
+    private record Committed(Map<Intake, Receipt> receipts, List<String> securityEvents) {
+    }
+
+    /** A reading with the message it came in. */
+    private record Placed(Intake intake, Reading reading) {
+    }
+}

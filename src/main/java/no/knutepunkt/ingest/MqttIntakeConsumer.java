@@ -1,0 +1,210 @@
+package no.knutepunkt.ingest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.jboss.logging.Logger;
+
+/**
+ * Several MQTT 5 connections on one shared subscription (each with its own persistent session),
+ * so the broker spreads messages over them and over other hub instances. Each message becomes an
+ * exchange; the connection's {@link AckOrder} acknowledges it once the exchange has completed.
+ * Messages of a connection that dropped are never acknowledged on the next one: the broker
+ * redelivers them and the unique constraints absorb the copies.
+ */
+final class MqttIntakeConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = Logger.getLogger(MqttIntakeConsumer.class);
+
+    private final MqttConfig config;
+    private final MqttConnections connections;
+    private final List<Connection> open = new ArrayList<>();
+    private ScheduledExecutorService reconnects;
+
+    MqttIntakeConsumer(Endpoint endpoint, Processor processor, MqttConfig config, MqttConnections connections) {
+        super(endpoint, processor);
+        this.config = config;
+        this.connections = connections;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        reconnects = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "mqtt-intake-reconnect");
+        String filter = config.shared() ? "$share/" + config.shareGroup() + "/" + config.topicFilter() : config.topicFilter();
+        for (int n = 0; n < config.consumers(); n++) {
+            Connection c = new Connection(config.clientId() + "-" + n, filter);
+            open.add(c);
+            c.connect();
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        for (Connection c : open) {
+            c.close();
+        }
+        open.clear();
+        if (reconnects != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(reconnects);
+        }
+        super.doStop();
+    }
+
+    /** One consumer connection with its persistent session and its acknowledgement order. */
+    private final class Connection implements MqttCallback {
+
+        private final String clientId;
+        private final String filter;
+        private final MqttAsyncClient client;
+        private volatile AckOrder acks;
+
+        Connection(String clientId, String filter) throws MqttException {
+            this.clientId = clientId;
+            this.filter = filter;
+            this.client = new MqttAsyncClient(config.url(), clientId, new MemoryPersistence());
+            client.setManualAcks(true);
+            client.setCallback(this);
+            this.acks = newAckOrder();
+        }
+
+        private AckOrder newAckOrder() {
+            return new AckOrder(packetId -> {
+                try {
+                    client.messageArrivedComplete(packetId, 1);
+                } catch (MqttException e) {
+                    // Not acknowledged: the broker redelivers it after the reconnect, and it is a duplicate then.
+                    LOG.debugf("acknowledgement of %d on %s failed: %s", packetId, clientId, e.getMessage());
+                }
+            });
+        }
+
+        void connect() throws MqttException {
+            MqttConnectionOptions o = connections.options();
+            o.setCleanStart(false);
+            o.setSessionExpiryInterval(config.sessionExpiry().toSeconds());
+            o.setReceiveMaximum(config.receiveMaximum());
+            try {
+                client.connect(o).waitForCompletion(15_000);
+            } catch (MqttException e) {
+                // Paho's automatic reconnect only covers connections that once succeeded.
+                LOG.warnf("MQTT consumer %s cannot connect to %s yet (%s); retrying", clientId, config.url(), e.getMessage());
+                reconnects.schedule(this::retryConnect, 2, TimeUnit.SECONDS);
+            }
+        }
+
+        private void retryConnect() {
+            if (!isRunAllowed() || client.isConnected()) {
+                return;
+            }
+            try {
+                connect();
+            } catch (MqttException e) {
+                LOG.warnf("MQTT consumer %s: %s", clientId, e.getMessage());
+            }
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+            try {
+                // Idempotent; needed when the broker lost the session (e.g. it restarted without persistence).
+                client.subscribe(filter, 1);
+                LOG.infof("MQTT consumer %s subscribed to %s on %s", clientId, filter, serverURI);
+            } catch (MqttException e) {
+                LOG.errorf("MQTT consumer %s could not subscribe: %s", clientId, e.getMessage());
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            // Acknowledge nothing of the old connection on the new one: those messages come again.
+            acks = newAckOrder();
+            LOG.warnf("MQTT consumer %s disconnected: %s", clientId, response.getReasonString());
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            AckOrder order = acks;
+            Object handle = message.getQos() > 0 ? order.arrived(message.getId()) : null;
+            Exchange exchange = createExchange(false);
+            try {
+                String[] levels = topic.split("/", -1);
+                // knutepunkt/v1/{vendorId}/{deviceId}/measurements; the envelope checks the ids.
+                exchange.getMessage().setHeader(Envelope.VENDOR, levels.length == 5 ? levels[2] : null);
+                exchange.getMessage().setHeader(Envelope.DEVICE, levels.length == 5 ? levels[3] : null);
+                exchange.getMessage().setHeader(Envelope.TRANSPORT, Intake.Transport.MQTT);
+                exchange.getMessage().setBody(message.getPayload());
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+            }
+            getAsyncProcessor().process(exchange, doneSync -> {
+                try {
+                    if (exchange.getException() != null) {
+                        LOG.errorf(exchange.getException(), "message on %s was not committed; reconnecting for redelivery", clientId);
+                        reconnects.schedule(this::bounce, 1, TimeUnit.SECONDS);
+                    } else if (handle != null) {
+                        order.completed(handle);
+                    }
+                } finally {
+                    releaseExchange(exchange, false);
+                }
+            });
+        }
+
+        /** A message that could not be committed blocks the acknowledgements after it: reconnect so the broker resends. */
+        private void bounce() {
+            try {
+                if (client.isConnected()) {
+                    client.disconnect().waitForCompletion(5_000);
+                }
+                acks = newAckOrder();
+                connect();
+            } catch (MqttException e) {
+                LOG.warnf("MQTT consumer %s reconnect failed: %s", clientId, e.getMessage());
+            }
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            LOG.warnf("MQTT consumer %s: %s", clientId, exception.getMessage());
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            // The consumers publish nothing.
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            // No enhanced authentication.
+        }
+
+        void close() {
+            try {
+                if (client.isConnected()) {
+                    // Unacknowledged messages stay in the broker's session and come again.
+                    client.disconnect().waitForCompletion(5_000);
+                }
+                client.close();
+            } catch (MqttException e) {
+                LOG.debugf("closing %s: %s", clientId, e.getMessage());
+            }
+        }
+    }
+}

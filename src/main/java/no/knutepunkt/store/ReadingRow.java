@@ -1,0 +1,17 @@
+package no.knutepunkt.store;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * A reading as the {@code reading} table keeps it: its identity (both duplicate keys) and either
+ * its Observation (stored) or what is needed to build one later (parked).
+ */
+public record ReadingRow(UUID id, String vendorId, String identifier, String deviceSerial, String loinc,
+        OffsetDateTime effective, String valueKey, String kind, OffsetDateTime receivedAt, UUID inboundMessageId,
+        Long deviceId, UUID patientId, UUID enrollmentId, String observation, String parkedReading, String parkedReason) {
+
+    public boolean stored() {
+        return observation != null;
+    }
+}

@@ -1,0 +1,52 @@
+package no.knutepunkt.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import no.knutepunkt.testing.HubTestResource;
+import no.knutepunkt.testing.Registry;
+import no.knutepunkt.testing.SyntheticIds;
+import no.knutepunkt.testing.VendorClient;
+
+@QuarkusTest
+@QuarkusTestResource(HubTestResource.class)
+class IngestSmokeTest {
+
+    @Test
+    void canonicalBloodPressureBecomesTwoObservations() throws Exception {
+        String device = "NT-BP-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Registry r = new Registry(); VendorClient vendor = new VendorClient()) {
+            UUID org = r.organisation("974760673", "Test kommune", "municipality");
+            r.vendor("nordic-telecare", "canonical");
+            long dev = r.device("nordic-telecare", device);
+            UUID patient = r.patient(SyntheticIds.fnr(15, 5, 1967, 0), "Kari", "Nordmann");
+            UUID enrollment = r.enrollment(patient, org, OffsetDateTime.now().minusDays(30));
+            r.assign(enrollment, dev, OffsetDateTime.now().minusDays(30), null);
+
+            String messageId = UUID.randomUUID().toString();
+            String at = OffsetDateTime.now(ZoneOffset.ofHours(1)).minusMinutes(1).withNano(0).toString();
+            vendor.publish("nordic-telecare", device, """
+                    {"messageId": "%s", "deviceId": "%s", "measuredAt": "%s",
+                     "readings": [{"kind": "systolic", "value": 132, "unit": "mm[Hg]"},
+                                  {"kind": "diastolic", "value": 84, "unit": "mm[Hg]"},
+                                  {"kind": "pulse", "value": 71, "unit": "/min"}]}""".formatted(messageId, device, at));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> !vendor.receipts(messageId).isEmpty());
+            assertThat(vendor.receipts(messageId).get(0).get("status").asText()).isEqualTo("accepted");
+            assertThat(r.count("SELECT count(*) FROM reading WHERE vendor_id = 'nordic-telecare' AND identifier LIKE ? AND state = 'stored'",
+                    messageId + "#%")).isEqualTo(2);
+            assertThat(r.count("SELECT count(*) FROM measurement m JOIN reading x ON x.id = m.observation_id WHERE x.identifier LIKE ?",
+                    messageId + "#%")).isEqualTo(3);
+        }
+    }
+}

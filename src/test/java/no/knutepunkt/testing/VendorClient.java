@@ -1,0 +1,104 @@
+package no.knutepunkt.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A device vendor as tests see it: publishes measurements at QoS 1 (returning once the broker
+ * acknowledged) and collects the receipts the hub sends back.
+ */
+public final class VendorClient implements AutoCloseable, MqttCallback {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MqttClient client;
+    private final List<JsonNode> receipts = new CopyOnWriteArrayList<>();
+    private final Map<String, List<JsonNode>> byMessage = new ConcurrentHashMap<>();
+
+    public VendorClient() throws MqttException {
+        this(ConfigProvider.getConfig().getValue("knutepunkt.mqtt.url", String.class));
+    }
+
+    public VendorClient(String url) throws MqttException {
+        client = new MqttClient(url, "test-vendor-" + UUID.randomUUID(), new MemoryPersistence());
+        client.setCallback(this);
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        client.connect(o);
+        client.subscribe("knutepunkt/v1/+/+/receipts", 1);
+    }
+
+    public void publish(String vendor, String device, String payload) throws MqttException {
+        publish(vendor, device, payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void publish(String vendor, String device, byte[] payload) throws MqttException {
+        client.publish("knutepunkt/v1/" + vendor + "/" + device + "/measurements", payload, 1, false);
+    }
+
+    public void publishTopic(String topic, byte[] payload) throws MqttException {
+        client.publish(topic, payload, 1, false);
+    }
+
+    /** Receipts received so far for this messageId (null id: receipts of unreadable messages). */
+    public List<JsonNode> receipts(String messageId) {
+        return byMessage.getOrDefault(String.valueOf(messageId), List.of());
+    }
+
+    public List<JsonNode> allReceipts() {
+        return receipts;
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) throws Exception {
+        JsonNode receipt = JSON.readTree(message.getPayload());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) receipt).put("topic", topic);
+        receipts.add(receipt);
+        String id = receipt.hasNonNull("messageId") ? receipt.get("messageId").asText() : "null";
+        byMessage.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(receipt);
+    }
+
+    @Override
+    public void close() throws MqttException {
+        client.disconnect();
+        client.close();
+    }
+
+    @Override
+    public void disconnected(MqttDisconnectResponse r) {
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException e) {
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken t) {
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String uri) {
+    }
+
+    @Override
+    public void authPacketArrived(int code, MqttProperties p) {
+    }
+}
