@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.bootstrap.logging.InitialConfigurator;
 import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.annotations.QuarkusMain;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import io.smallrye.config.SmallRyeConfig;
 
@@ -24,9 +23,14 @@ import no.knutepunkt.embedded.EmbeddedMode;
  * The servers must be up before Quarkus starts (Flyway migrates at start-up), so this reads the
  * configuration itself: Quarkus's own config does not exist yet. The builder is Quarkus's, with the
  * same sources (system properties, environment, .env, application.properties) and profile.
+ * <p>
+ * Selected by quarkus.package.main-class, deliberately not annotated with @QuarkusMain: Camel
+ * Quarkus starts its routes by itself only when no class carries that annotation, and @QuarkusTest
+ * never calls a main method, so with it no route would run in any test.
  */
-@QuarkusMain
 public final class KnutepunktMain {
+
+    private static final AtomicBoolean STOPPING = new AtomicBoolean();
 
     private KnutepunktMain() {
     }
@@ -55,7 +59,7 @@ public final class KnutepunktMain {
                     Thread.currentThread().interrupt();
                 }
             }
-            servers.stop();
+            stop(servers);
         }, "embedded-servers-stop"));
 
         try {
@@ -84,8 +88,17 @@ public final class KnutepunktMain {
             System.err.println("Knutepunkt did not start: " + rootCause(startFailure.get()).getMessage());
             startFailure.get().printStackTrace();
         }
-        servers.stop();
+        stop(servers);
         System.exit(exitCode.get());
+    }
+
+    /** Called by the main thread and the shutdown hook alike; the second waits for the first. */
+    private static void stop(EmbeddedMode servers) {
+        if (STOPPING.compareAndSet(false, true)) {
+            // Quarkus has closed its log handlers by now, and HiveMQ takes seconds to stop: say why we wait.
+            System.out.println("Stopping the embedded MQTT broker and PostgreSQL...");
+        }
+        servers.stop();
     }
 
     private static Throwable rootCause(Throwable failure) {

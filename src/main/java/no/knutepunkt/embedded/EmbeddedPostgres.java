@@ -87,9 +87,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
      */
     public synchronized void start() {
         long began = System.nanoTime();
-        if (binaries == null) {
-            binaries = PostgresBinaries.install();
-        }
         prepareDataDir();
         if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
             initdb();
@@ -322,6 +319,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private Tool run(String program, String... args) {
+        if (binaries == null) {
+            binaries = PostgresBinaries.install();
+        }
         List<String> command = new ArrayList<>();
         command.add(binaries.resolve("bin").resolve(program).toString());
         command.addAll(List.of(args));
