@@ -124,6 +124,28 @@ public final class MosquittoBroker implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * Kills the Mosquitto that a broker in {@code dir} started, if it still runs: for sweeping up
+     * after a test JVM that was killed before it could stop its own.
+     */
+    public static void killLeftover(Path dir) {
+        Path pidFile = dir.resolve("mosquitto.pid");
+        try {
+            if (!Files.exists(pidFile)) {
+                return;
+            }
+            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
+            ProcessHandle.of(pid)
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/mosquitto")).orElse(false))
+                    .ifPresent(p -> {
+                        p.destroyForcibly();
+                        p.onExit().join();
+                    });
+        } catch (IOException | NumberFormatException e) {
+            // No readable pid: nothing we can safely kill.
+        }
+    }
+
     private void awaitExit() {
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -162,6 +184,8 @@ public final class MosquittoBroker implements AutoCloseable {
                 // Only MQTT 3 clients use this; an MQTT 5 client's Receive Maximum sets its own window.
                 "max_inflight_messages 0",
                 "set_tcp_nodelay true",
+                // Lets a later test run find and end a Mosquitto whose JVM was killed.
+                "pid_file " + dir.resolve("mosquitto.pid"),
                 "log_dest file " + dir.resolve("mosquitto.log"),
                 "log_type error",
                 "log_type warning",
