@@ -1,30 +1,34 @@
 package no.knutepunkt.testing;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Optional;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
+import no.knutepunkt.embedded.EmbeddedBroker;
+import no.knutepunkt.embedded.EmbeddedPostgres;
+
 /**
  * The real PostgreSQL and MQTT broker every {@code @QuarkusTest} talks to. With TEST_DB_URL /
- * TEST_MQTT_URL set, it uses those servers (a fresh database per run); otherwise it starts its own.
- * One set of servers serves the whole test run.
+ * TEST_MQTT_URL set, it uses those servers (a fresh database per run); otherwise it starts its own:
+ * an embedded PostgreSQL and a private Mosquitto (TEST_BROKER=hivemq: the embedded HiveMQ). One set
+ * of servers serves the whole test JVM; see {@link TestServers}.
+ * <p>
+ * End-to-end tests reach the servers through the static accessors, e.g. to kill the broker.
  */
 public class HubTestResource implements QuarkusTestResourceLifecycleManager {
 
-    private static Map<String, String> config;
-
     @Override
-    public synchronized Map<String, String> start() {
-        if (config == null) {
-            config = startServers();
-        }
-        return config;
+    public Map<String, String> start() {
+        TestServers servers = TestServers.get();
+        return Map.of(
+                "quarkus.datasource.jdbc.url", servers.jdbcUrl,
+                "quarkus.datasource.username", servers.dbUser,
+                "quarkus.datasource.password", servers.dbPassword,
+                "knutepunkt.mqtt.url", servers.mqttUrl,
+                // Concurrent runs against one broker must not share sessions or split each other's messages.
+                "knutepunkt.mqtt.client-id", "knutepunkt-test-" + servers.run,
+                "knutepunkt.mqtt.share-group", "knutepunkt-test-" + servers.run);
     }
 
     @Override
@@ -32,29 +36,35 @@ public class HubTestResource implements QuarkusTestResourceLifecycleManager {
         // Shared by every test class of the run; the servers stop with the JVM.
     }
 
-    private static Map<String, String> startServers() {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> c = new HashMap<>();
-        String dbUrl = System.getenv("TEST_DB_URL");
-        String mqttUrl = System.getenv("TEST_MQTT_URL");
-        if (dbUrl == null || mqttUrl == null) {
-            throw new IllegalStateException("embedded servers not wired yet: set TEST_DB_URL and TEST_MQTT_URL");
-        }
-        String user = System.getenv().getOrDefault("TEST_DB_USER", "postgres");
-        String database = "knutepunkt_test_" + run;
-        try (Connection admin = DriverManager.getConnection(dbUrl, user, System.getenv("TEST_DB_PASSWORD"));
-                Statement s = admin.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create test database on " + dbUrl, e);
-        }
-        c.put("quarkus.datasource.jdbc.url", dbUrl.replaceAll("/[^/?]*(\\?.*)?$", "/" + database + "$1"));
-        c.put("quarkus.datasource.username", user);
-        c.put("quarkus.datasource.password", System.getenv().getOrDefault("TEST_DB_PASSWORD", ""));
-        c.put("knutepunkt.mqtt.url", mqttUrl);
-        // Concurrent runs against one broker must not share sessions or split each other's messages.
-        c.put("knutepunkt.mqtt.client-id", "knutepunkt-test-" + run);
-        c.put("knutepunkt.mqtt.share-group", "knutepunkt-test-" + run);
-        return c;
+    /** The hub's database, as the hub's datasource sees it. */
+    public static String jdbcUrl() {
+        return TestServers.get().jdbcUrl;
+    }
+
+    public static String dbUser() {
+        return TestServers.get().dbUser;
+    }
+
+    public static String dbPassword() {
+        return TestServers.get().dbPassword;
+    }
+
+    public static String mqttUrl() {
+        return TestServers.get().mqttUrl;
+    }
+
+    /** The private Mosquitto, to stop, kill or restart; empty with TEST_MQTT_URL or TEST_BROKER=hivemq. */
+    public static Optional<MosquittoBroker> mosquitto() {
+        return Optional.ofNullable(TestServers.get().mosquitto);
+    }
+
+    /** The in-process HiveMQ; present only with TEST_BROKER=hivemq and no TEST_MQTT_URL. */
+    public static Optional<EmbeddedBroker> embeddedBroker() {
+        return Optional.ofNullable(TestServers.get().embeddedBroker);
+    }
+
+    /** The embedded PostgreSQL, to crash or restart; empty with TEST_DB_URL. */
+    public static Optional<EmbeddedPostgres> postgres() {
+        return Optional.ofNullable(TestServers.get().postgres);
     }
 }

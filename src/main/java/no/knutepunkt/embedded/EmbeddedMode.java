@@ -1,0 +1,80 @@
+package no.knutepunkt.embedded;
+
+import java.nio.file.Path;
+
+import org.jboss.logging.Logger;
+
+/**
+ * The servers of the one-command demo: PostgreSQL and an MQTT broker, started before the hub and
+ * stopped after it, in that order, so the hub never sees them missing. Data survives restarts.
+ */
+public final class EmbeddedMode {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedMode.class);
+
+    private final EmbeddedPostgres postgres;
+    private final EmbeddedBroker broker;
+    private boolean stopped;
+
+    private EmbeddedMode(EmbeddedPostgres postgres, EmbeddedBroker broker) {
+        this.postgres = postgres;
+        this.broker = broker;
+    }
+
+    /**
+     * The servers, not yet started.
+     *
+     * @param dataDir postgres/ and broker/ live under it
+     * @param postgresPort must match the port in quarkus.datasource.jdbc.url
+     * @param brokerPort must match the port in knutepunkt.mqtt.url
+     */
+    public static EmbeddedMode in(Path dataDir, int postgresPort, int brokerPort) {
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder(dataDir.resolve("postgres"))
+                .port(postgresPort)
+                .database("knutepunkt")
+                .superuser("knutepunkt")
+                .build();
+        return new EmbeddedMode(postgres, new EmbeddedBroker(dataDir.resolve("broker"), brokerPort));
+    }
+
+    /** PostgreSQL, then the broker. On failure, whatever did start is stopped again. */
+    public synchronized void start() {
+        if (stopped) {
+            throw new IllegalStateException("already stopped");
+        }
+        try {
+            postgres.start();
+            broker.start();
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    /** Broker first, then PostgreSQL (fast shutdown). Safe to call more than once, from any thread. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        try {
+            broker.stop();
+        } catch (RuntimeException e) {
+            LOG.error("the embedded MQTT broker did not stop cleanly", e);
+        }
+        try {
+            postgres.stop();
+        } catch (RuntimeException e) {
+            LOG.error("the embedded PostgreSQL did not stop cleanly", e);
+        }
+        LOG.info("embedded broker and PostgreSQL stopped");
+    }
+
+    public EmbeddedPostgres postgres() {
+        return postgres;
+    }
+
+    public EmbeddedBroker broker() {
+        return broker;
+    }
+}
