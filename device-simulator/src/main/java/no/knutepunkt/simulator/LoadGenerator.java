@@ -44,6 +44,7 @@ public final class LoadGenerator implements AutoCloseable {
     private volatile long[] latencies = new long[1 << 16];
     private final AtomicLong latencyCount = new AtomicLong();
     private final boolean timeMessages;
+    private volatile java.util.function.BiConsumer<String, List<String>> onAcknowledged;
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
 
     /**
@@ -78,6 +79,14 @@ public final class LoadGenerator implements AutoCloseable {
         } else {
             receiptClient = null;
         }
+    }
+
+    /**
+     * Tells, for every message the broker acknowledged, its message id and the keys of the readings
+     * it carries (each reading's identifier: {messageId}#{obsKey}, or {gateway}:{seq}).
+     */
+    public void onAcknowledged(java.util.function.BiConsumer<String, List<String>> listener) {
+        this.onAcknowledged = listener;
     }
 
     /**
@@ -138,9 +147,16 @@ public final class LoadGenerator implements AutoCloseable {
         String topic = "knutepunkt/v1/" + device.vendor() + "/" + device.serial() + "/measurements";
         byte[] payload;
         String messageId;
+        List<String> keys = new ArrayList<>();
         switch (device.vendor()) {
             case SimulatedDevice.CANONICAL_VENDOR -> {
                 messageId = device.serial() + "-" + seq;
+                for (String m : device.measures()) {
+                    String key = messageId + "#" + (m.equals("systolic") || m.equals("diastolic") ? "bp" : m);
+                    if (!keys.contains(key)) {
+                        keys.add(key);
+                    }
+                }
                 Measured[] values = device.measures().stream().map(m -> new Measured(m, Payloads.plausible(m))).toArray(Measured[]::new);
                 if (device.measures().contains("systolic")) {
                     values = withDiastolicBelowSystolic(values);
@@ -151,12 +167,14 @@ public final class LoadGenerator implements AutoCloseable {
                 messageId = "ACME-" + seq;
                 String m = device.measures().get((int) (seq % device.measures().size()));
                 payload = Payloads.acmeFlat(messageId, device.serial(), at, new Measured(m, Payloads.plausible(m)));
+                keys.add(messageId + "#" + m);
             }
             case SimulatedDevice.GATEWAY_VENDOR -> {
                 List<GatewayObservation> obs = new ArrayList<>();
                 long s = seq * 16;
                 for (SimulatedDevice behind : device.behindGateway()) {
                     for (String m : behind.measures()) {
+                        keys.add(device.serial() + ":" + s);
                         obs.add(new GatewayObservation(s++, behind.serial(), null, at.minusMillis(200), m, Payloads.plausible(m)));
                     }
                 }
@@ -168,7 +186,7 @@ public final class LoadGenerator implements AutoCloseable {
         if (timeMessages) {
             sentAt.put(messageId, new long[] { System.nanoTime(), device.readingsPerMessage() });
         }
-        return conn.publish(topic, payload, device.readingsPerMessage()) ? device.readingsPerMessage() : -1;
+        return conn.publish(topic, payload, device.readingsPerMessage(), messageId, keys) ? device.readingsPerMessage() : -1;
     }
 
     private static Measured[] withDiastolicBelowSystolic(Measured[] values) {
@@ -307,7 +325,7 @@ public final class LoadGenerator implements AutoCloseable {
             window = new Semaphore(max == null || max <= 0 ? 65535 : max);
         }
 
-        boolean publish(String topic, byte[] payload, int readings) {
+        boolean publish(String topic, byte[] payload, int readings, String messageId, List<String> keys) {
             try {
                 window.acquire();
                 MqttMessage m = new MqttMessage(payload, 1, false, null);
@@ -316,6 +334,10 @@ public final class LoadGenerator implements AutoCloseable {
                     public void onSuccess(IMqttToken token) {
                         acked.increment();
                         ackedReadings.add(readings);
+                        var listener = onAcknowledged;
+                        if (listener != null) {
+                            listener.accept(messageId, keys);
+                        }
                         window.release();
                     }
 

@@ -25,13 +25,17 @@ public record SimulatedDevice(String vendor, String serial, List<String> measure
         return !behindGateway.isEmpty();
     }
 
-    /** Readings (one per future Observation) in one message from this device. */
+    /**
+     * Readings in one message from this device: one per future Observation, so systolic and
+     * diastolic (and mean arterial pressure) together are one blood-pressure reading.
+     */
     public int readingsPerMessage() {
         if (isGateway()) {
             return behindGateway.stream().mapToInt(d -> d.measures().size()).sum();
         }
         if (CANONICAL_VENDOR.equals(vendor)) {
-            return measures.size();
+            long pressures = measures.stream().filter(m -> m.equals("systolic") || m.equals("diastolic") || m.equals("mean-arterial")).count();
+            return measures.size() - (int) pressures + (pressures > 0 ? 1 : 0);
         }
         return 1;
     }

@@ -1,0 +1,110 @@
+package no.knutepunkt.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packaged hub (target/quarkus-app) as an operating-system process, for what a @QuarkusTest
+ * cannot do: kill -9 it under load, restart it, run two instances side by side, benchmark it.
+ */
+public final class HubProcess implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+
+    private final Map<String, String> env;
+    private final List<String> jvmArgs;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    /**
+     * @param clientId stable across restarts: the broker keeps the consumers' sessions under it
+     */
+    public HubProcess(String jdbcUrl, String dbUser, String mqttUrl, String clientId, Map<String, String> extraEnv, List<String> jvmArgs)
+            throws IOException {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException("build the hub first: ./mvnw package -DskipTests");
+        }
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        env = new HashMap<>(Map.of("EMBEDDED", "false", "DB_URL", jdbcUrl, "DB_USER", dbUser, "MQTT_URL", mqttUrl, "MQTT_CLIENT_ID", clientId,
+                "MQTT_SHARE_GROUP", "knutepunkt", "HTTP_PORT", Integer.toString(port), "SYNTHETIC_IDENTITIES", "true"));
+        env.putAll(extraEnv);
+        this.jvmArgs = List.copyOf(jvmArgs);
+        log = Files.createTempFile("hub-" + clientId + "-", ".log");
+    }
+
+    /** Starts the hub and waits until it reports ready. */
+    public HubProcess start() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        process = pb.start();
+        awaitReady(Duration.ofSeconds(120));
+        return this;
+    }
+
+    private void awaitReady(Duration max) throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the hub exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the hub did not become ready within " + max + "; see " + log);
+    }
+
+    /** kill -9: no shutdown hook, no flush, no goodbye to the broker. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** A polite stop (SIGTERM): Quarkus shuts down gracefully. */
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}
