@@ -1,29 +1,24 @@
 package no.knutepunkt.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.LongSupplier;
 
+import no.knutepunkt.embedded.EmbeddedPostgres;
 import no.knutepunkt.simulator.LoadGenerator;
 import no.knutepunkt.simulator.SimulatedDevice;
+import no.knutepunkt.testing.Fleet;
+import no.knutepunkt.testing.HubProcess;
+import no.knutepunkt.testing.MosquittoBroker;
 
 /**
  * The ingest benchmark (README, "Benchmark"): the packaged hub against a broker and PostgreSQL,
@@ -31,8 +26,9 @@ import no.knutepunkt.simulator.SimulatedDevice;
  * database — a bare subscriber doing the least possible with the same messages. Prints sustained
  * readings/s, publish-to-commit latency at a fixed rate, and the ratio hub ÷ baseline.
  *
- * <p>Settings (system properties): bench.mqtt (broker URL; required until the harness starts its
- * own), bench.db (a PostgreSQL JDBC URL whose user may create databases), bench.db.user,
+ * <p>By default it starts its own Mosquitto (persistence on, raised queue limits) and embedded
+ * PostgreSQL under target/benchmark/. Settings (system properties): bench.mqtt and bench.db to use
+ * running servers instead (bench.db: a JDBC URL whose user may create databases), bench.db.user,
  * bench.seconds (each measured phase, default 30), bench.rate (readings/s of the latency phase,
  * default 5000), bench.devices (default 3000).
  */
@@ -50,44 +46,70 @@ public final class IngestBenchmark {
     private static final int STEP_SECONDS = Integer.getInteger("bench.step-seconds", 15);
 
     public static void main(String[] args) throws Exception {
-        String mqtt = System.getProperty("bench.mqtt", "tcp://127.0.0.1:1883");
-        String adminUrl = System.getProperty("bench.db", "jdbc:postgresql://127.0.0.1:5432/postgres");
-        String user = System.getProperty("bench.db.user", "postgres");
         String run = Long.toString(System.currentTimeMillis(), 36);
-        String database = "bench_" + run;
-        try (Connection admin = DriverManager.getConnection(adminUrl, user, ""); Statement s = admin.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
+        Path dir = Files.createDirectories(Path.of("target", "benchmark", run));
+        String externalMqtt = System.getProperty("bench.mqtt");
+        String externalDb = System.getProperty("bench.db");
+        try (MosquittoBroker broker = externalMqtt == null ? new MosquittoBroker(dir.resolve("broker")) : null;
+                EmbeddedPostgres postgres = externalDb == null
+                        ? EmbeddedPostgres.builder(dir.resolve("postgres")).port(0).database("knutepunkt").superuser("knutepunkt").build()
+                        : null) {
+            String mqtt = externalMqtt;
+            String dbUrl;
+            String user;
+            if (broker != null) {
+                broker.start();
+                mqtt = broker.url();
+            }
+            if (postgres != null) {
+                postgres.start();
+                dbUrl = postgres.jdbcUrl();
+                user = postgres.user();
+            } else {
+                user = System.getProperty("bench.db.user", "postgres");
+                String database = "bench_" + run;
+                try (Connection admin = DriverManager.getConnection(externalDb, user, ""); Statement s = admin.createStatement()) {
+                    s.execute("CREATE DATABASE " + database);
+                }
+                dbUrl = externalDb.replaceAll("/[^/?]*(\\?.*)?$", "/" + database);
+            }
+            benchmark(run, mqtt, dbUrl, user);
         }
-        String dbUrl = adminUrl.replaceAll("/[^/?]*(\\?.*)?$", "/" + database);
-        List<SimulatedDevice> fleet = fleet(DEVICES);
-        System.out.printf("Benchmark: %d devices, %d publishing connections, broker %s, database %s%n", fleet.size(), PUBLISHERS, mqtt,
-                database);
+    }
+
+    private static void benchmark(String run, String mqtt, String dbUrl, String user) throws Exception {
+        List<SimulatedDevice> fleet = Fleet.of(DEVICES);
+        System.out.printf("Benchmark: %d devices, %d publishing connections, broker %s, database %s%n", fleet.size(), PUBLISHERS, mqtt, dbUrl);
 
         Result hub;
-        Process process = startHub(dbUrl, user, mqtt, run);
+        List<String> jvmArgs = List.of(System.getProperty("bench.hub-jvm-args", "").trim().split("\\s+")).stream()
+                .filter(a -> !a.isBlank()).toList();
+        HubProcess process = new HubProcess(dbUrl, user, mqtt, "bench-hub-" + run,
+                Map.of("MQTT_CONSUMERS", Integer.toString(CONSUMERS), "MQTT_RECEIVE_MAXIMUM", Integer.toString(RECEIVE_MAXIMUM)), jvmArgs);
         try {
-            provision(dbUrl, user, fleet);
+            process.start();
+            System.out.println("hub ready (log: " + process.log() + ")");
+            Fleet.register(dbUrl, user, "", fleet);
             try (LoadGenerator load = new LoadGenerator(mqtt, PUBLISHERS, true, "bench-" + run)) {
-                hub = measure("hub", load, fleet, () -> load.committedReadings());
+                hub = measure("hub", load, fleet, load::committedReadings);
                 System.out.println("hub receipts: " + load.receiptStatuses());
             }
             try (Connection c = DriverManager.getConnection(dbUrl, user, "")) {
-                System.out.printf("hub stored: %d readings (%d time-series rows)%n", count(c, "SELECT count(*) FROM reading WHERE state = 'stored'"),
-                        count(c, "SELECT count(*) FROM measurement"));
+                System.out.printf("hub stored: %d readings (%d time-series rows)%n",
+                        count(c, "SELECT count(*) FROM reading WHERE state = 'stored'"), count(c, "SELECT count(*) FROM measurement"));
             }
         } finally {
-            process.destroy();
-            process.waitFor();
+            process.stop();
         }
-
         if (Boolean.getBoolean("bench.hub-only")) {
             return;
         }
+
         Result baseline;
         try (LoadGenerator load = new LoadGenerator(mqtt, PUBLISHERS, false, "bench-" + run + "-b", true);
                 BareSubscriber bare = new BareSubscriber(mqtt, dbUrl, user, "", CONSUMERS, RECEIVE_MAXIMUM, "baseline-" + run,
                         load::committed)) {
-            baseline = measure("baseline", load, fleet, () -> load.committedReadings());
+            baseline = measure("baseline", load, fleet, load::committedReadings);
         }
 
         System.out.println();
@@ -164,131 +186,6 @@ public final class IngestBenchmark {
         }
         return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB heap";
-    }
-
-    /** A third each of canonical BP cuffs, acme-flat scales/oximeters, and medgw gateways with two devices behind. */
-    static List<SimulatedDevice> fleet(int n) {
-        List<SimulatedDevice> fleet = new ArrayList<>();
-        for (int i = 0; i < n / 3; i++) {
-            fleet.add(SimulatedDevice.of(SimulatedDevice.CANONICAL_VENDOR, String.format("NT-BP-%06d", i), "systolic", "diastolic", "pulse"));
-            fleet.add(SimulatedDevice.of(SimulatedDevice.ACME_VENDOR, String.format("AC-%06d", i), "weight", "spo2"));
-            fleet.add(new SimulatedDevice(SimulatedDevice.GATEWAY_VENDOR, String.format("GW-%06d", i), List.of(),
-                    List.of(SimulatedDevice.of(SimulatedDevice.GATEWAY_VENDOR, String.format("OX-%06d", i), "spo2", "pulse"),
-                            SimulatedDevice.of(SimulatedDevice.GATEWAY_VENDOR, String.format("TH-%06d", i), "temperature"))));
-        }
-        return fleet;
-    }
-
-    /** One patient per device (or gateway), each enrolled and assigned since a year ago. */
-    static void provision(String url, String user, List<SimulatedDevice> fleet) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, user, "")) {
-            c.setAutoCommit(false);
-            UUID org = UUID.randomUUID();
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO organisation (id, org_number, name, kind) VALUES (?, '999999999', 'Benchmark kommune', 'municipality')")) {
-                ps.setObject(1, org);
-                ps.executeUpdate();
-            }
-            for (String[] v : new String[][] { { SimulatedDevice.CANONICAL_VENDOR, "canonical" }, { SimulatedDevice.ACME_VENDOR, "acme-flat" },
-                    { SimulatedDevice.GATEWAY_VENDOR, "medgw" } }) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO vendor (id, name, format) VALUES (?, ?, ?)")) {
-                    ps.setString(1, v[0]);
-                    ps.setString(2, v[0]);
-                    ps.setString(3, v[1]);
-                    ps.executeUpdate();
-                }
-            }
-            Instant since = Instant.now().minus(Duration.ofDays(365));
-            int n = 0;
-            try (PreparedStatement patient = c.prepareStatement(
-                    "INSERT INTO patient (id, identifier_system, identifier, given_name, family_name) VALUES (?, 'fnr', ?, 'Test', ?)");
-                    PreparedStatement enrollment = c.prepareStatement(
-                            "INSERT INTO enrollment (id, patient_id, programme, responsible_organisation_id, started_at) VALUES (?, ?, 'copd', ?, ?)");
-                    PreparedStatement device = c.prepareStatement(
-                            "INSERT INTO device (fhir_id, vendor_id, serial) VALUES (?, ?, ?) RETURNING id");
-                    PreparedStatement assignment = c.prepareStatement(
-                            "INSERT INTO device_assignment (id, enrollment_id, device_id, valid_from) VALUES (?, ?, ?, ?)")) {
-                for (SimulatedDevice d : fleet) {
-                    UUID p = UUID.randomUUID();
-                    patient.setObject(1, p);
-                    patient.setString(2, String.format("%011d", n++));
-                    patient.setString(3, "Pasient " + n);
-                    patient.executeUpdate();
-                    UUID e = UUID.randomUUID();
-                    enrollment.setObject(1, e);
-                    enrollment.setObject(2, p);
-                    enrollment.setObject(3, org);
-                    enrollment.setObject(4, java.time.OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
-                    enrollment.executeUpdate();
-                    for (SimulatedDevice measuring : d.isGateway() ? d.behindGateway() : List.of(d)) {
-                        device.setObject(1, UUID.randomUUID());
-                        device.setString(2, measuring.vendor());
-                        device.setString(3, measuring.serial());
-                        long id;
-                        try (var rs = device.executeQuery()) {
-                            rs.next();
-                            id = rs.getLong(1);
-                        }
-                        assignment.setObject(1, UUID.randomUUID());
-                        assignment.setObject(2, e);
-                        assignment.setLong(3, id);
-                        assignment.setObject(4, java.time.OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
-                        assignment.executeUpdate();
-                    }
-                }
-            }
-            c.commit();
-        }
-    }
-
-    private static Process startHub(String dbUrl, String user, String mqtt, String run) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException("build the hub first: ./mvnw package -DskipTests");
-        }
-        Path log = Files.createTempFile("bench-hub-", ".log");
-        List<String> command = new ArrayList<>(List.of("java"));
-        String jvmArgs = System.getProperty("bench.hub-jvm-args", "");
-        if (!jvmArgs.isBlank()) {
-            command.addAll(List.of(jvmArgs.trim().split("\\s+")));
-        }
-        command.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("EMBEDDED", "false");
-        env.put("DB_URL", dbUrl);
-        env.put("DB_USER", user);
-        env.put("MQTT_URL", mqtt);
-        env.put("MQTT_CLIENT_ID", "bench-hub-" + run);
-        env.put("MQTT_SHARE_GROUP", "bench-hub-" + run);
-        env.put("MQTT_CONSUMERS", Integer.toString(CONSUMERS));
-        env.put("MQTT_RECEIVE_MAXIMUM", Integer.toString(RECEIVE_MAXIMUM));
-        env.put("HTTP_PORT", Integer.toString(port));
-        env.put("SYNTHETIC_IDENTITIES", "true");
-        Process p = pb.start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("the hub exited; see " + log);
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    System.out.println("hub ready (log: " + log + ")");
-                    return p;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        p.destroy();
-        throw new IllegalStateException("the hub did not become ready; see " + log);
     }
 
     private static long count(Connection c, String sql) throws SQLException {
