@@ -11,6 +11,8 @@ public final class IdentifierSystems {
     public static final String ORGANISASJONSNUMMER = "urn:oid:2.16.578.1.12.4.1.4.101";
 
     private static final String VENDOR = "https://knutepunkt.no/fhir/vendor/";
+    private static final java.util.regex.Pattern MESSAGE_SYSTEM =
+            java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(VENDOR) + "([A-Za-z0-9._-]{1,64})/message");
 
     private IdentifierSystems() {
     }
@@ -18,6 +20,12 @@ public final class IdentifierSystems {
     /** Observation.identifier.system: the vendor's message ids. */
     public static String vendorMessage(String vendorId) {
         return VENDOR + vendorId + "/message";
+    }
+
+    /** The vendor whose {@link #vendorMessage} system this is, or null for any other system. */
+    static String messageVendor(String system) {
+        java.util.regex.Matcher m = MESSAGE_SYSTEM.matcher(system);
+        return m.matches() ? m.group(1) : null;
     }
 
     /** Device.identifier.system: the vendor's serial numbers. */

@@ -12,13 +12,25 @@ final class AckOrder {
 
     private final ArrayDeque<Entry> inFlight = new ArrayDeque<>();
     private final IntConsumer ack;
+    private final int window;
 
-    AckOrder(IntConsumer ack) {
+    /**
+     * @param window the most unacknowledged messages to hold: the Receive Maximum the connection
+     *               asked the broker for, enforced here too in case a broker does not honour it
+     */
+    AckOrder(IntConsumer ack, int window) {
         this.ack = ack;
+        this.window = window;
     }
 
-    /** Registers an arrived message; returns the handle to complete it with. */
-    synchronized Object arrived(int packetId) {
+    /**
+     * Registers an arrived message; returns the handle to complete it with. Waits while the window
+     * is full, which stops the connection reading and leaves further messages queued at the broker.
+     */
+    synchronized Object arrived(int packetId) throws InterruptedException {
+        while (inFlight.size() >= window) {
+            wait();
+        }
         Entry e = new Entry(packetId);
         inFlight.addLast(e);
         return e;
@@ -27,9 +39,20 @@ final class AckOrder {
     /** Marks a message committed and sends every acknowledgement that is now due. */
     synchronized void completed(Object handle) {
         ((Entry) handle).done = true;
+        boolean released = false;
         while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
             ack.accept(inFlight.pollFirst().packetId);
+            released = true;
         }
+        if (released) {
+            notifyAll();
+        }
+    }
+
+    /** Gives up the messages of a dropped connection: they are redelivered, never acknowledged here. */
+    synchronized void abandon() {
+        inFlight.clear();
+        notifyAll();
     }
 
     synchronized int size() {

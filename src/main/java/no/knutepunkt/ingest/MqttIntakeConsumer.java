@@ -92,7 +92,7 @@ final class MqttIntakeConsumer extends DefaultConsumer {
                     // Not acknowledged: the broker redelivers it after the reconnect, and it is a duplicate then.
                     LOG.debugf("acknowledgement of %d on %s failed: %s", packetId, clientId, e.getMessage());
                 }
-            });
+            }, config.receiveMaximum());
         }
 
         void connect() throws MqttException {
@@ -134,12 +134,14 @@ final class MqttIntakeConsumer extends DefaultConsumer {
         @Override
         public void disconnected(MqttDisconnectResponse response) {
             // Acknowledge nothing of the old connection on the new one: those messages come again.
+            AckOrder old = acks;
             acks = newAckOrder();
+            old.abandon();
             LOG.warnf("MQTT consumer %s disconnected: %s", clientId, response.getReasonString());
         }
 
         @Override
-        public void messageArrived(String topic, MqttMessage message) {
+        public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
             AckOrder order = acks;
             Object handle = message.getQos() > 0 ? order.arrived(message.getId()) : null;
             Exchange exchange = createExchange(false);
@@ -173,7 +175,9 @@ final class MqttIntakeConsumer extends DefaultConsumer {
                 if (client.isConnected()) {
                     client.disconnect().waitForCompletion(5_000);
                 }
+                AckOrder old = acks;
                 acks = newAckOrder();
+                old.abandon();
                 connect();
             } catch (MqttException e) {
                 LOG.warnf("MQTT consumer %s reconnect failed: %s", clientId, e.getMessage());

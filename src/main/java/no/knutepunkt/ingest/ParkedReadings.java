@@ -57,6 +57,10 @@ public class ParkedReadings {
     /** Offsets must survive the round trip: effectiveDateTime keeps the sender's. */
     private final ObjectMapper json = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            // The records' components only: helper methods such as Value.isOutOfMeterRange() are not state.
+            .visibility(com.fasterxml.jackson.annotation.PropertyAccessor.GETTER, com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.NONE)
+            .visibility(com.fasterxml.jackson.annotation.PropertyAccessor.IS_GETTER, com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.NONE)
+            .visibility(com.fasterxml.jackson.annotation.PropertyAccessor.FIELD, com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.ANY)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .build();
@@ -157,7 +161,7 @@ public class ParkedReadings {
         }
     }
 
-    private String serialise(Parked p) {
+    String serialise(Parked p) {
         try {
             return json.writeValueAsString(p);
         } catch (IOException e) {
@@ -165,7 +169,7 @@ public class ParkedReadings {
         }
     }
 
-    private Parked deserialise(String text) {
+    Parked deserialise(String text) {
         try {
             return json.readValue(text, Parked.class);
         } catch (IOException e) {

@@ -27,9 +27,15 @@ public class Refusals {
             throw new IllegalStateException("a message failed before it was recorded", cause);
         }
         if (intake.rejection() == null) {
-            Rejection why = cause instanceof Rejection r ? r
-                    : new Rejection(Rejection.Reason.MAPPING_FAILED, "the " + intake.format() + " mapping could not read the message: "
-                            + brief(cause));
+            Rejection why;
+            if (cause instanceof Rejection r) {
+                why = r;
+            } else if (cause instanceof org.apache.camel.component.direct.DirectConsumerNotAvailableException) {
+                why = new Rejection(Rejection.Reason.NO_MAPPING, "no mapping is loaded for the vendor's format '" + intake.format() + "'");
+            } else {
+                why = new Rejection(Rejection.Reason.MAPPING_FAILED, "the " + intake.format() + " mapping could not read the message: "
+                        + brief(cause));
+            }
             JsonNode body = exchange.getMessage().getBody() instanceof JsonNode n ? n : null;
             List<String> keys = intake.messageId() == null ? List.of() : ReadingNormaliser.keys(body, intake.messageId());
             intake.reject(why, keys);

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +23,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class ReadingStore {
 
+    /** Per session; emptied at every commit. Same columns as the COPY below. */
+    private static final String STAGING = """
+            CREATE TEMP TABLE IF NOT EXISTS reading_staging (
+                id uuid, vendor_id text, identifier text, device_serial text, loinc text, effective timestamptz,
+                value_key text, kind text, received_at timestamptz, inbound_message_id uuid, device_id bigint,
+                patient_id uuid, enrollment_id uuid, observation text, parked_reading text, parked_reason text
+            ) ON COMMIT DELETE ROWS
+            """;
+
+    // Ordered by key: concurrent writers then take row locks in the same order and cannot deadlock.
     private static final String CLAIM = """
             INSERT INTO reading (id, vendor_id, identifier, device_serial, loinc, effective, value_key, kind, state,
                                  received_at, inbound_message_id, device_id, patient_id, enrollment_id,
@@ -30,28 +41,9 @@ public class ReadingStore {
                    CASE WHEN observation IS NULL THEN 'parked' ELSE 'stored' END,
                    received_at, inbound_message_id, device_id, patient_id, enrollment_id,
                    observation, parked_reading, parked_reason
-              FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[],
-                          ?::timestamptz[], ?::uuid[], ?::bigint[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[])
-                   AS r(id, vendor_id, identifier, device_serial, loinc, effective, value_key, kind,
-                        received_at, inbound_message_id, device_id, patient_id, enrollment_id,
-                        observation, parked_reading, parked_reason)
+              FROM reading_staging ORDER BY vendor_id, identifier
             ON CONFLICT DO NOTHING
             RETURNING id
-            """;
-
-    private static final String MEASUREMENTS = """
-            INSERT INTO measurement (time, patient_id, device_id, loinc, value, comparator, unit, observation_id)
-            SELECT * FROM unnest(?::timestamptz[], ?::uuid[], ?::bigint[], ?::text[], ?::numeric[], ?::text[], ?::text[], ?::uuid[])
-            """;
-
-    private static final String INBOUND = """
-            INSERT INTO inbound_message (id, received_at, transport, vendor_id, topic_device_id, message_id, payload, status, receipt)
-            SELECT * FROM unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[], ?::text[])
-            """;
-
-    private static final String DEAD_LETTERS = """
-            INSERT INTO dead_letter (inbound_message_id, received_at, vendor_id, topic_device_id, reading_key, reason_code, reason, payload)
-            SELECT * FROM unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[])
             """;
 
     private static final String TALLY = """
@@ -70,28 +62,20 @@ public class ReadingStore {
         if (rows.isEmpty()) {
             return inserted;
         }
-        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-            int i = 1;
-            ps.setArray(i++, c.createArrayOf("uuid", col(rows, ReadingRow::id)));
-            ps.setArray(i++, c.createArrayOf("text", col(rows, ReadingRow::vendorId)));
-            ps.setArray(i++, c.createArrayOf("text", col(rows, ReadingRow::identifier)));
-            ps.setArray(i++, c.createArrayOf("text", col(rows, ReadingRow::deviceSerial)));
-            ps.setArray(i++, c.createArrayOf("text", col(rows, ReadingRow::loinc)));
-            ps.setArray(i++, c.createArrayOf("text", col(rows, r -> time(r.effective()))));
-            ps.setArray(i++, c.createArrayOf("text", col(rows, ReadingRow::valueKey)));
-            ps.setArray(i++, c.createArrayOf("text", col(rows, ReadingRow::kind)));
-            ps.setArray(i++, c.createArrayOf("text", col(rows, r -> time(r.receivedAt()))));
-            ps.setArray(i++, c.createArrayOf("uuid", col(rows, ReadingRow::inboundMessageId)));
-            ps.setArray(i++, c.createArrayOf("bigint", col(rows, ReadingRow::deviceId)));
-            ps.setArray(i++, c.createArrayOf("uuid", col(rows, ReadingRow::patientId)));
-            ps.setArray(i++, c.createArrayOf("uuid", col(rows, ReadingRow::enrollmentId)));
-            ps.setArray(i++, c.createArrayOf("text", col(rows, ReadingRow::observation)));
-            ps.setArray(i++, c.createArrayOf("text", col(rows, ReadingRow::parkedReading)));
-            ps.setArray(i, c.createArrayOf("text", col(rows, ReadingRow::parkedReason)));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    inserted.add(rs.getObject(1, UUID.class));
-                }
+        try (Statement s = c.createStatement()) {
+            s.execute(STAGING);
+        }
+        BinaryCopy copy = new BinaryCopy(16);
+        for (ReadingRow r : rows) {
+            copy.row().uuid(r.id()).text(r.vendorId()).text(r.identifier()).text(r.deviceSerial()).text(r.loinc())
+                    .timestamptz(r.effective()).text(r.valueKey()).text(r.kind()).timestamptz(r.receivedAt())
+                    .uuid(r.inboundMessageId()).int8(r.deviceId()).uuid(r.patientId()).uuid(r.enrollmentId())
+                    .text(r.observation()).text(r.parkedReading()).text(r.parkedReason());
+        }
+        copy.copyInto(c, "reading_staging");
+        try (PreparedStatement ps = c.prepareStatement(CLAIM); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                inserted.add(rs.getObject(1, UUID.class));
             }
         }
         return inserted;
@@ -101,52 +85,36 @@ public class ReadingStore {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(MEASUREMENTS)) {
-            ps.setArray(1, c.createArrayOf("text", col(rows, r -> time(r.time()))));
-            ps.setArray(2, c.createArrayOf("uuid", col(rows, MeasurementRow::patientId)));
-            ps.setArray(3, c.createArrayOf("bigint", col(rows, MeasurementRow::deviceId)));
-            ps.setArray(4, c.createArrayOf("text", col(rows, MeasurementRow::loinc)));
-            ps.setArray(5, c.createArrayOf("numeric", col(rows, MeasurementRow::value)));
-            ps.setArray(6, c.createArrayOf("text", col(rows, MeasurementRow::comparator)));
-            ps.setArray(7, c.createArrayOf("text", col(rows, MeasurementRow::unit)));
-            ps.setArray(8, c.createArrayOf("uuid", col(rows, MeasurementRow::observationId)));
-            ps.executeUpdate();
+        BinaryCopy copy = new BinaryCopy(8);
+        for (MeasurementRow m : rows) {
+            copy.row().timestamptz(m.time()).uuid(m.patientId()).int8(m.deviceId()).text(m.loinc()).numeric(m.value())
+                    .text(m.comparator()).text(m.unit()).uuid(m.observationId());
         }
+        copy.copyInto(c, "measurement (time, patient_id, device_id, loinc, value, comparator, unit, observation_id)");
     }
 
     public void inbound(Connection c, List<InboundRow> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(INBOUND)) {
-            ps.setArray(1, c.createArrayOf("uuid", col(rows, InboundRow::id)));
-            ps.setArray(2, c.createArrayOf("text", col(rows, r -> time(r.receivedAt()))));
-            ps.setArray(3, c.createArrayOf("text", col(rows, InboundRow::transport)));
-            ps.setArray(4, c.createArrayOf("text", col(rows, InboundRow::vendorId)));
-            ps.setArray(5, c.createArrayOf("text", col(rows, InboundRow::topicDeviceId)));
-            ps.setArray(6, c.createArrayOf("text", col(rows, InboundRow::messageId)));
-            ps.setArray(7, c.createArrayOf("bytea", rows.stream().map(InboundRow::payload).toArray(byte[][]::new)));
-            ps.setArray(8, c.createArrayOf("text", col(rows, InboundRow::status)));
-            ps.setArray(9, c.createArrayOf("text", col(rows, InboundRow::receipt)));
-            ps.executeUpdate();
+        BinaryCopy copy = new BinaryCopy(9);
+        for (InboundRow m : rows) {
+            copy.row().uuid(m.id()).timestamptz(m.receivedAt()).text(m.transport()).text(m.vendorId()).text(m.topicDeviceId())
+                    .text(m.messageId()).bytes(m.payload()).text(m.status()).text(m.receipt());
         }
+        copy.copyInto(c, "inbound_message (id, received_at, transport, vendor_id, topic_device_id, message_id, payload, status, receipt)");
     }
 
     public void deadLetters(Connection c, List<DeadLetterRow> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(DEAD_LETTERS)) {
-            ps.setArray(1, c.createArrayOf("uuid", col(rows, DeadLetterRow::inboundMessageId)));
-            ps.setArray(2, c.createArrayOf("text", col(rows, r -> time(r.receivedAt()))));
-            ps.setArray(3, c.createArrayOf("text", col(rows, DeadLetterRow::vendorId)));
-            ps.setArray(4, c.createArrayOf("text", col(rows, DeadLetterRow::topicDeviceId)));
-            ps.setArray(5, c.createArrayOf("text", col(rows, DeadLetterRow::readingKey)));
-            ps.setArray(6, c.createArrayOf("text", col(rows, DeadLetterRow::reasonCode)));
-            ps.setArray(7, c.createArrayOf("text", col(rows, DeadLetterRow::reason)));
-            ps.setArray(8, c.createArrayOf("bytea", rows.stream().map(DeadLetterRow::payload).toArray(byte[][]::new)));
-            ps.executeUpdate();
+        BinaryCopy copy = new BinaryCopy(8);
+        for (DeadLetterRow d : rows) {
+            copy.row().uuid(d.inboundMessageId()).timestamptz(d.receivedAt()).text(d.vendorId()).text(d.topicDeviceId())
+                    .text(d.readingKey()).text(d.reasonCode()).text(d.reason()).bytes(d.payload());
         }
+        copy.copyInto(c, "dead_letter (inbound_message_id, received_at, vendor_id, topic_device_id, reading_key, reason_code, reason, payload)");
     }
 
     /** Appends each vendor's counts for this transaction. */

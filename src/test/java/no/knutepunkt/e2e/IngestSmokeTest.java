@@ -15,7 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import no.knutepunkt.testing.HubTestResource;
 import no.knutepunkt.testing.Registry;
-import no.knutepunkt.testing.SyntheticIds;
+import no.knutepunkt.testing.TestIdentities;
 import no.knutepunkt.testing.VendorClient;
 
 @QuarkusTest
@@ -29,7 +29,7 @@ class IngestSmokeTest {
             UUID org = r.organisation("974760673", "Test kommune", "municipality");
             r.vendor("nordic-telecare", "canonical");
             long dev = r.device("nordic-telecare", device);
-            UUID patient = r.patient(SyntheticIds.fnr(15, 5, 1967, 0), "Kari", "Nordmann");
+            UUID patient = r.patient(TestIdentities.fodselsnummer(java.time.LocalDate.of(1967, 5, 15), 0), "Kari", "Nordmann");
             UUID enrollment = r.enrollment(patient, org, OffsetDateTime.now().minusDays(30));
             r.assign(enrollment, dev, OffsetDateTime.now().minusDays(30), null);
 
@@ -47,6 +47,22 @@ class IngestSmokeTest {
                     messageId + "#%")).isEqualTo(2);
             assertThat(r.count("SELECT count(*) FROM measurement m JOIN reading x ON x.id = m.observation_id WHERE x.identifier LIKE ?",
                     messageId + "#%")).isEqualTo(3);
+        }
+    }
+
+    /** Regression: the error policy had an id, so it applied to no route and refused messages looped as poison. */
+    @Test
+    void aRefusedMessageIsDeadLetteredAndAcknowledgedNotRedelivered() throws Exception {
+        String device = "NT-BAD-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Registry r = new Registry(); VendorClient vendor = new VendorClient()) {
+            r.vendor("nordic-telecare", "canonical");
+            vendor.publish("nordic-telecare", device, "this is not JSON");
+            var receipt = vendor.awaitReceiptOf("nordic-telecare", device);
+            assertThat(receipt.get("status").asText()).isEqualTo("rejected");
+            assertThat(r.count("SELECT count(*) FROM dead_letter WHERE topic_device_id = ? AND reason_code = 'not-json'", device)).isEqualTo(1);
+            // Acknowledged once: no redelivery adds a second inbound message.
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> r.count("SELECT count(*) FROM inbound_message WHERE topic_device_id = ?", device) == 1);
         }
     }
 }

@@ -1,5 +1,7 @@
 package no.knutepunkt.fhir;
 
+import no.knutepunkt.testing.TestIdentities;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,8 +33,8 @@ import no.knutepunkt.registry.DeviceRouting.Subject;
 class ObservationWriterTest {
 
     static final String VENDOR = "nordic-telecare";
-    static final String FNR = SyntheticIdentities.fodselsnummer(LocalDate.of(1967, 5, 15), 100);
-    static final String DNR = SyntheticIdentities.dNummer(LocalDate.of(1981, 2, 3), 200);
+    static final String FNR = TestIdentities.fodselsnummer(LocalDate.of(1967, 5, 15), 100);
+    static final String DNR = TestIdentities.dNummer(LocalDate.of(1981, 2, 3), 200);
     static final Subject FNR_SUBJECT = new Subject(UUID.randomUUID(), "fnr", FNR, "Kari Nordmann", "974760673",
             "Testkommune helse og omsorg");
     static final Subject DNR_SUBJECT = new Subject(UUID.randomUUID(), "dnr", DNR, "Ola Gjest", "974760673",

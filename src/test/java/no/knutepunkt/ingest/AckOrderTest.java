@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 class AckOrderTest {
 
     @Test
-    void acknowledgesInArrivalOrderWhateverTheCompletionOrder() {
+    void acknowledgesInArrivalOrderWhateverTheCompletionOrder() throws InterruptedException {
         List<Integer> acked = new ArrayList<>();
-        AckOrder order = new AckOrder(acked::add);
+        AckOrder order = new AckOrder(acked::add, 10);
         Object a = order.arrived(7);
         Object b = order.arrived(3);
         Object c = order.arrived(9);
@@ -26,14 +26,34 @@ class AckOrderTest {
     }
 
     @Test
-    void anUncompletedMessageHoldsBackOnlyWhatCameAfterIt() {
+    void anUncompletedMessageHoldsBackOnlyWhatCameAfterIt() throws InterruptedException {
         List<Integer> acked = new ArrayList<>();
-        AckOrder order = new AckOrder(acked::add);
+        AckOrder order = new AckOrder(acked::add, 10);
         Object a = order.arrived(1);
         order.arrived(2);
         Object c = order.arrived(3);
         order.completed(a);
         order.completed(c);
         assertThat(acked).containsExactly(1);
+    }
+
+    @Test
+    void aFullWindowWaitsUntilTheOldestIsAcknowledged() throws Exception {
+        List<Integer> acked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AckOrder order = new AckOrder(acked::add, 2);
+        Object a = order.arrived(1);
+        order.arrived(2);
+        java.util.concurrent.CompletableFuture<Object> third = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return order.arrived(3);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(300)).until(() -> !third.isDone());
+        order.completed(a);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(third::isDone);
+        assertThat(acked).containsExactly(1);
+        assertThat(order.size()).isEqualTo(2);
     }
 }

@@ -32,6 +32,7 @@ public final class VendorClient implements AutoCloseable, MqttCallback {
     private final MqttClient client;
     private final List<JsonNode> receipts = new CopyOnWriteArrayList<>();
     private final Map<String, List<JsonNode>> byMessage = new ConcurrentHashMap<>();
+    private final Map<String, List<JsonNode>> byDevice = new ConcurrentHashMap<>();
 
     public VendorClient() throws MqttException {
         this(ConfigProvider.getConfig().getValue("knutepunkt.mqtt.url", String.class));
@@ -63,6 +64,23 @@ public final class VendorClient implements AutoCloseable, MqttCallback {
         return byMessage.getOrDefault(String.valueOf(messageId), List.of());
     }
 
+    /** Receipts that came back on this device's receipt topic. */
+    public List<JsonNode> receiptsOf(String vendor, String device) {
+        return byDevice.getOrDefault(vendor + "/" + device, List.of());
+    }
+
+    /** Waits for the first receipt of a message and returns it. */
+    public JsonNode awaitReceipt(String messageId) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !receipts(messageId).isEmpty());
+        return receipts(messageId).get(0);
+    }
+
+    /** Waits for the first receipt on a device's topic and returns it (for messages whose id cannot be read). */
+    public JsonNode awaitReceiptOf(String vendor, String device) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !receiptsOf(vendor, device).isEmpty());
+        return receiptsOf(vendor, device).get(0);
+    }
+
     public List<JsonNode> allReceipts() {
         return receipts;
     }
@@ -74,6 +92,9 @@ public final class VendorClient implements AutoCloseable, MqttCallback {
         receipts.add(receipt);
         String id = receipt.hasNonNull("messageId") ? receipt.get("messageId").asText() : "null";
         byMessage.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(receipt);
+        // knutepunkt/v1/{vendor}/{device}/receipts
+        String[] levels = topic.split("/");
+        byDevice.computeIfAbsent(levels[2] + "/" + levels[3], k -> new CopyOnWriteArrayList<>()).add(receipt);
     }
 
     @Override

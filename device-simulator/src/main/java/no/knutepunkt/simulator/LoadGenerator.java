@@ -1,0 +1,372 @@
+package no.knutepunkt.simulator;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+import no.knutepunkt.simulator.Payloads.GatewayObservation;
+import no.knutepunkt.simulator.Payloads.Measured;
+
+/**
+ * Publishes readings from a fleet of devices as fast as asked (or as fast as it can), over several
+ * MQTT 5 connections at QoS 1, and measures what came back: broker acknowledgements, and — when
+ * the receiver sends receipts — publish-to-receipt latency and receipt statuses.
+ */
+public final class LoadGenerator implements AutoCloseable {
+
+    private final List<Connection> connections = new ArrayList<>();
+    private final MqttAsyncClient receiptClient;
+    private final Map<String, long[]> sentAt = new ConcurrentHashMap<>();
+    private final LongAdder committedReadings = new LongAdder();
+    private final Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
+    private final LongAdder acked = new LongAdder();
+    private final LongAdder ackedReadings = new LongAdder();
+    private final LongAdder receipts = new LongAdder();
+    private volatile long[] latencies = new long[1 << 16];
+    private final AtomicLong latencyCount = new AtomicLong();
+    private final boolean timeMessages;
+    private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
+
+    /**
+     * @param url            broker URL
+     * @param connectionCount publishing connections (each publishes from its share of the fleet)
+     * @param receipts       subscribe to receipts, for latency and outcomes
+     */
+    public LoadGenerator(String url, int connectionCount, boolean receipts, String clientPrefix) throws MqttException {
+        this(url, connectionCount, receipts, clientPrefix, receipts);
+    }
+
+    /** @param timeMessages remember publish times, for {@link #committed} */
+    public LoadGenerator(String url, int connectionCount, boolean receipts, String clientPrefix, boolean timeMessages)
+            throws MqttException {
+        this.timeMessages = timeMessages;
+        for (int i = 0; i < connectionCount; i++) {
+            connections.add(new Connection(url, clientPrefix + "-pub-" + i));
+        }
+        if (receipts) {
+            receiptClient = new MqttAsyncClient(url, clientPrefix + "-receipts", new MemoryPersistence());
+            receiptClient.setCallback(new Callback() {
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                    onReceipt(message.getPayload());
+                }
+            });
+            MqttConnectionOptions o = new MqttConnectionOptions();
+            o.setCleanStart(true);
+            o.setReceiveMaximum(65535);
+            receiptClient.connect(o).waitForCompletion(10_000);
+            receiptClient.subscribe("knutepunkt/v1/+/+/receipts", 1).waitForCompletion(10_000);
+        } else {
+            receiptClient = null;
+        }
+    }
+
+    /**
+     * Publishes for a while at a target rate of readings per second (0 = as fast as possible).
+     *
+     * @return what was published
+     */
+    public Run run(List<SimulatedDevice> fleet, double readingsPerSecond, Duration duration) throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        LongAdder messages = new LongAdder();
+        LongAdder readings = new LongAdder();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < connections.size(); c++) {
+            Connection conn = connections.get(c);
+            List<SimulatedDevice> share = new ArrayList<>();
+            for (int i = c; i < fleet.size(); i += connections.size()) {
+                share.add(fleet.get(i));
+            }
+            double perThread = readingsPerSecond / connections.size();
+            Thread t = new Thread(() -> {
+                long[] lastTime = new long[share.size()];
+                double sentReadings = 0;
+                int i = 0;
+                while (System.nanoTime() < end && !share.isEmpty()) {
+                    if (perThread > 0) {
+                        long due = start + (long) (sentReadings / perThread * 1e9);
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        }
+                    }
+                    int d = i++ % share.size();
+                    SimulatedDevice device = share.get(d);
+                    long now = Math.max(System.currentTimeMillis(), lastTime[d] + 1);
+                    lastTime[d] = now;
+                    int n = publish(conn, device, Instant.ofEpochMilli(now));
+                    if (n < 0) {
+                        break;
+                    }
+                    messages.increment();
+                    readings.add(n);
+                    sentReadings += n;
+                }
+            }, "load-" + c);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return new Run(messages.sum(), readings.sum(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Publishes one message from a device; returns the readings it carries, or -1 when publishing failed. */
+    public int publish(Connection conn, SimulatedDevice device, Instant at) {
+        long seq = sequence.incrementAndGet();
+        String topic = "knutepunkt/v1/" + device.vendor() + "/" + device.serial() + "/measurements";
+        byte[] payload;
+        String messageId;
+        switch (device.vendor()) {
+            case SimulatedDevice.CANONICAL_VENDOR -> {
+                messageId = device.serial() + "-" + seq;
+                Measured[] values = device.measures().stream().map(m -> new Measured(m, Payloads.plausible(m))).toArray(Measured[]::new);
+                if (device.measures().contains("systolic")) {
+                    values = withDiastolicBelowSystolic(values);
+                }
+                payload = Payloads.canonical(messageId, device.serial(), at, values);
+            }
+            case SimulatedDevice.ACME_VENDOR -> {
+                messageId = "ACME-" + seq;
+                String m = device.measures().get((int) (seq % device.measures().size()));
+                payload = Payloads.acmeFlat(messageId, device.serial(), at, new Measured(m, Payloads.plausible(m)));
+            }
+            case SimulatedDevice.GATEWAY_VENDOR -> {
+                List<GatewayObservation> obs = new ArrayList<>();
+                long s = seq * 16;
+                for (SimulatedDevice behind : device.behindGateway()) {
+                    for (String m : behind.measures()) {
+                        obs.add(new GatewayObservation(s++, behind.serial(), null, at.minusMillis(200), m, Payloads.plausible(m)));
+                    }
+                }
+                payload = Payloads.medgw(device.serial(), at, obs.toArray(GatewayObservation[]::new));
+                messageId = device.serial() + ":" + gatewaySent(payload);
+            }
+            default -> throw new IllegalArgumentException(device.vendor());
+        }
+        if (timeMessages) {
+            sentAt.put(messageId, new long[] { System.nanoTime(), device.readingsPerMessage() });
+        }
+        return conn.publish(topic, payload, device.readingsPerMessage()) ? device.readingsPerMessage() : -1;
+    }
+
+    private static Measured[] withDiastolicBelowSystolic(Measured[] values) {
+        double sys = Arrays.stream(values).filter(m -> m.measure().equals("systolic")).findFirst().map(Measured::value).orElse(130.0);
+        return Arrays.stream(values).map(m -> m.measure().equals("diastolic") ? new Measured("diastolic", Math.min(m.value(), sys - 30)) : m)
+                .toArray(Measured[]::new);
+    }
+
+    private static String gatewaySent(byte[] payload) {
+        String s = new String(payload, 0, Math.min(payload.length, 120), StandardCharsets.UTF_8);
+        int i = s.indexOf("\"sent\":\"") + 8;
+        return s.substring(i, s.indexOf('"', i));
+    }
+
+    private void onReceipt(byte[] payload) {
+        receipts.increment();
+        String s = new String(payload, StandardCharsets.UTF_8);
+        statuses.computeIfAbsent(String.valueOf(field(s, "status")), k -> new LongAdder()).increment();
+        committed(field(s, "messageId"));
+    }
+
+    /**
+     * Records that a message's outcome is committed (its receipt arrived, or a receiver without
+     * receipts says so), for the publish-to-commit latency.
+     */
+    public void committed(String messageId) {
+        long[] sent = messageId == null ? null : sentAt.remove(messageId);
+        if (sent != null) {
+            committedReadings.add(sent[1]);
+            long t = sent[0];
+            long i = latencyCount.getAndIncrement();
+            long[] l = latencies;
+            if (i >= l.length) {
+                synchronized (this) {
+                    if (i >= latencies.length) {
+                        latencies = Arrays.copyOf(latencies, latencies.length * 2);
+                    }
+                    l = latencies;
+                }
+            }
+            l[(int) i] = System.nanoTime() - t;
+        }
+    }
+
+    private static String field(String json, String name) {
+        int i = json.indexOf("\"" + name + "\":\"");
+        if (i < 0) {
+            return null;
+        }
+        i += name.length() + 4;
+        return json.substring(i, json.indexOf('"', i));
+    }
+
+    /** Forgets latencies measured so far (after a warm-up). */
+    public void resetLatencies() {
+        latencyCount.set(0);
+    }
+
+    /** Latency percentile in milliseconds over the receipts since the last reset. */
+    public double latencyMillis(double percentile) {
+        int n = (int) Math.min(latencyCount.get(), latencies.length);
+        if (n == 0) {
+            return Double.NaN;
+        }
+        long[] copy = Arrays.copyOf(latencies, n);
+        Arrays.sort(copy);
+        return copy[Math.min(n - 1, (int) Math.ceil(percentile / 100.0 * n) - 1)] / 1e6;
+    }
+
+    /** Readings of messages known committed (by receipt or by {@link #committed}). */
+    public long committedReadings() {
+        return committedReadings.sum();
+    }
+
+    public long latencySamples() {
+        return latencyCount.get();
+    }
+
+    public long acknowledged() {
+        return acked.sum();
+    }
+
+    public long acknowledgedReadings() {
+        return ackedReadings.sum();
+    }
+
+    public long receipts() {
+        return receipts.sum();
+    }
+
+    public Map<String, Long> receiptStatuses() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        statuses.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
+    public List<Connection> connections() {
+        return connections;
+    }
+
+    @Override
+    public void close() {
+        for (Connection c : connections) {
+            c.close();
+        }
+        if (receiptClient != null) {
+            try {
+                receiptClient.disconnect().waitForCompletion(5_000);
+                receiptClient.close();
+            } catch (MqttException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    public record Run(long messages, long readings, double seconds) {
+        public double readingsPerSecond() {
+            return readings / seconds;
+        }
+    }
+
+    /** One publishing connection, keeping at most the broker's Receive Maximum of publishes in flight. */
+    public final class Connection {
+        private final MqttAsyncClient client;
+        private final Semaphore window;
+
+        Connection(String url, String clientId) throws MqttException {
+            client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
+            client.setCallback(new Callback());
+            MqttConnectionOptions o = new MqttConnectionOptions();
+            o.setCleanStart(true);
+            o.setAutomaticReconnect(true);
+            IMqttToken t = client.connect(o);
+            t.waitForCompletion(10_000);
+            Integer max = t.getResponseProperties() == null ? null : t.getResponseProperties().getReceiveMaximum();
+            window = new Semaphore(max == null || max <= 0 ? 65535 : max);
+        }
+
+        boolean publish(String topic, byte[] payload, int readings) {
+            try {
+                window.acquire();
+                MqttMessage m = new MqttMessage(payload, 1, false, null);
+                client.publish(topic, m, null, new MqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        acked.increment();
+                        ackedReadings.add(readings);
+                        window.release();
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable e) {
+                        window.release();
+                    }
+                });
+                return true;
+            } catch (MqttException e) {
+                window.release();
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        void close() {
+            try {
+                client.disconnect().waitForCompletion(5_000);
+                client.close();
+            } catch (MqttException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    private static class Callback implements MqttCallback {
+        @Override
+        public void disconnected(MqttDisconnectResponse r) {
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException e) {
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+}

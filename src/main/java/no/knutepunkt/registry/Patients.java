@@ -1,0 +1,100 @@
+package no.knutepunkt.registry;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Patients, stored once, identified by fødselsnummer or D-nummer. The number is never logged nor echoed in an error. */
+@ApplicationScoped
+class Patients {
+
+    private static final String COLUMNS = "id, identifier_system, identifier, given_name, family_name";
+
+    record NewPatient(String identifier, String givenName, String familyName) {
+    }
+
+    /** {@code system} is "fnr" or "dnr", derived from the number. */
+    record Patient(UUID id, String system, String identifier, String givenName, String familyName) {
+    }
+
+    private final IdentityConfig identity;
+
+    Patients(IdentityConfig identity) {
+        this.identity = identity;
+    }
+
+    /** Checks a new patient and parses its number; throws the {@link Problem} the client gets. */
+    NationalId check(NewPatient p) {
+        NationalId id = nationalId(p.identifier());
+        Fields.text("givenName", p.givenName(), 200);
+        Fields.text("familyName", p.familyName(), 200);
+        return id;
+    }
+
+    /** The number, checked as this hub is configured (synthetic numbers or not); a {@link Problem} on field "identifier" if not valid. */
+    NationalId nationalId(String identifier) {
+        Fields.required("identifier", identifier);
+        try {
+            return NationalId.parse(identifier, identity.syntheticAllowed());
+        } catch (InvalidNationalIdException e) {
+            if (e.reason() == InvalidNationalIdException.Reason.NOT_ELEVEN_DIGITS) {
+                throw Problem.malformed("identifier", e.getMessage());
+            }
+            throw Problem.invalid("identifier", e.getMessage());
+        }
+    }
+
+    Patient create(Connection c, NewPatient p) throws SQLException {
+        NationalId nationalId = check(p);
+        UUID id = UUID.randomUUID();
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO patient (id, identifier_system, identifier, given_name, family_name) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setObject(1, id);
+            ps.setString(2, nationalId.system());
+            ps.setString(3, nationalId.value());
+            ps.setString(4, p.givenName().strip());
+            ps.setString(5, p.familyName().strip());
+            ps.executeUpdate();
+        }
+        return new Patient(id, nationalId.system(), nationalId.value(), p.givenName().strip(), p.familyName().strip());
+    }
+
+    Optional<Patient> find(Connection c, UUID id) throws SQLException {
+        return one(c, "SELECT " + COLUMNS + " FROM patient WHERE id = ?", id);
+    }
+
+    Optional<Patient> findByIdentifier(Connection c, NationalId nationalId) throws SQLException {
+        return one(c, "SELECT " + COLUMNS + " FROM patient WHERE identifier = ?", nationalId.value());
+    }
+
+    List<Patient> list(Connection c) throws SQLException {
+        List<Patient> all = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM patient ORDER BY family_name, given_name, id");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                all.add(read(rs));
+            }
+        }
+        return all;
+    }
+
+    private static Optional<Patient> one(Connection c, String sql, Object key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Patient read(ResultSet rs) throws SQLException {
+        return new Patient(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
+    }
+}
