@@ -40,7 +40,12 @@ final class PostgresBinaries {
 
     /** The directory holding bin/, lib/ and share/, unpacking it first if this machine has none yet. */
     static Path install() {
-        Path home = Path.of(System.getProperty("java.io.tmpdir"), "knutepunkt-postgres-" + VERSION);
+        return install(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** As {@link #install()}, with the cache under {@code cacheParent}. */
+    static Path install(Path cacheParent) {
+        Path home = cacheParent.resolve("knutepunkt-postgres-" + VERSION);
         try {
             if (Files.isExecutable(home.resolve("bin/postgres"))) {
                 checkTrusted(home);
