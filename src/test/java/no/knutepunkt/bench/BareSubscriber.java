@@ -160,13 +160,17 @@ final class BareSubscriber implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws MqttException {
         for (MqttAsyncClient c : clients) {
             c.disconnect().waitForCompletion(5_000);
             c.close();
         }
         running = false;
-        writer.join(10_000);
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private record Arrived(MqttAsyncClient client, int id, String topic, byte[] payload) {

@@ -106,10 +106,13 @@ public final class IngestBenchmark {
         }
 
         Result baseline;
-        try (LoadGenerator load = new LoadGenerator(mqtt, PUBLISHERS, false, "bench-" + run + "-b", true);
-                BareSubscriber bare = new BareSubscriber(mqtt, dbUrl, user, "", CONSUMERS, RECEIVE_MAXIMUM, "baseline-" + run,
-                        load::committed)) {
-            baseline = measure("baseline", load, fleet, load::committedReadings);
+        try (LoadGenerator load = new LoadGenerator(mqtt, PUBLISHERS, false, "bench-" + run + "-b", true)) {
+            BareSubscriber bare = new BareSubscriber(mqtt, dbUrl, user, "", CONSUMERS, RECEIVE_MAXIMUM, "baseline-" + run, load::committed);
+            try {
+                baseline = measure("baseline", load, fleet, load::committedReadings);
+            } finally {
+                bare.close();
+            }
         }
 
         System.out.println();
