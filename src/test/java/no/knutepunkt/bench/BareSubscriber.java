@@ -13,18 +13,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import no.knutepunkt.testing.MqttListener;
 
 /**
  * The benchmark's baseline: the least a subscriber can do with the same load and the same
@@ -176,7 +174,7 @@ final class BareSubscriber implements AutoCloseable {
     private record Arrived(MqttAsyncClient client, int id, String topic, byte[] payload) {
     }
 
-    private final class Callback implements MqttCallback {
+    private final class Callback implements MqttListener {
         private final MqttAsyncClient client;
 
         Callback(MqttAsyncClient client) {
@@ -186,26 +184,6 @@ final class BareSubscriber implements AutoCloseable {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             queue.add(new Arrived(client, message.getId(), topic, message.getPayload()));
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse r) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException e) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken t) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String uri) {
-        }
-
-        @Override
-        public void authPacketArrived(int code, MqttProperties p) {
         }
     }
 }

@@ -5,14 +5,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * A plain MQTT 5 client for tests that need to talk to a broker directly: publish a message, or
@@ -90,35 +87,10 @@ public final class MqttProbe implements AutoCloseable {
         client.close(true);
     }
 
-    private final class Recorder implements MqttCallback {
+    private final class Recorder implements MqttListener {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             received.add(new String(message.getPayload(), StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-            // Tests look at isConnected() and received(); a lost connection shows there.
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-            // As above.
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-            // publish() blocks until the broker's PUBACK; nothing to do here.
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-            // Nothing to do: no automatic reconnect.
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            // No enhanced authentication in tests.
         }
     }
 }

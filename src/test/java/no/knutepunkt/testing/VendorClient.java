@@ -8,15 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * A device vendor as tests see it: publishes measurements at QoS 1 (returning once the broker
  * acknowledged) and collects the receipts the hub sends back.
  */
-public final class VendorClient implements AutoCloseable, MqttCallback {
+public final class VendorClient implements AutoCloseable, MqttListener {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -103,23 +99,4 @@ public final class VendorClient implements AutoCloseable, MqttCallback {
         client.close();
     }
 
-    @Override
-    public void disconnected(MqttDisconnectResponse r) {
-    }
-
-    @Override
-    public void mqttErrorOccurred(MqttException e) {
-    }
-
-    @Override
-    public void deliveryComplete(IMqttToken t) {
-    }
-
-    @Override
-    public void connectComplete(boolean reconnect, String uri) {
-    }
-
-    @Override
-    public void authPacketArrived(int code, MqttProperties p) {
-    }
 }
