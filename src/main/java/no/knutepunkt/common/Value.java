@@ -15,7 +15,7 @@ public record Value(Kind kind, BigDecimal value, String comparator) {
         return new Value(kind, value, null);
     }
 
-    public boolean isOutOfMeterRange() {
+    public boolean outOfMeterRange() {
         return comparator != null;
     }
 

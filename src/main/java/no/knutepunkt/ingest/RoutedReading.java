@@ -36,11 +36,11 @@ record RoutedReading(ReadingRow row, List<MeasurementRow> measurements) {
 
     /** A glucose meter's HI / LO stands for the limit of its measuring range, which its registration knows. */
     private static Reading withMeterLimits(Reading r, Route route) {
-        if (r.values().stream().noneMatch(Value::isOutOfMeterRange)) {
+        if (r.values().stream().noneMatch(Value::outOfMeterRange)) {
             return r;
         }
         return r.withValues(r.values().stream()
-                .map(v -> !v.isOutOfMeterRange() ? v
+                .map(v -> !v.outOfMeterRange() ? v
                         : v.withLimit(">".equals(v.comparator()) ? route.device().glucoseHigh() : route.device().glucoseLow()))
                 .toList());
     }
