@@ -24,9 +24,6 @@ public class HttpReceipt {
 
     public void respond(Exchange exchange) throws JsonProcessingException {
         Intake intake = exchange.getVariable(Intake.VARIABLE, Intake.class);
-        if (intake.transport() != Intake.Transport.HTTP) {
-            return;
-        }
         Receipt receipt = intake.receipt();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status(receipt, intake.rejection()));
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");

@@ -102,7 +102,12 @@ public class ParkedReadings {
             devices = store.devicesWithRoutableParkedReadings(c, 100);
         }
         for (String[] d : devices) {
-            routeAgain(new DeviceKey(d[0], d[1]));
+            try {
+                routeAgain(new DeviceKey(d[0], d[1]));
+            } catch (SQLException | RuntimeException e) {
+                // One device's trouble must not keep the others' readings parked.
+                LOG.warnf("parked readings of a %s device could not be routed (%s); next sweep retries", d[0], e.getMessage());
+            }
         }
     }
 

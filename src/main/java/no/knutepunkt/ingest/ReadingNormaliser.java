@@ -173,8 +173,8 @@ public class ReadingNormaliser {
             BigDecimal raw = number(v, k);
             BigDecimal c = units.toCanonical(k, raw, text(parts.get(i).get("unit")));
             if (c.compareTo(k.min()) < 0 || c.compareTo(k.max()) > 0) {
-                throw new Rejection(Reason.IMPLAUSIBLE_VALUE, k.wireName() + " " + c.stripTrailingZeros().toPlainString() + " "
-                        + k.unit() + " is outside what is physically possible (" + k.min() + "–" + k.max() + ")");
+                throw new Rejection(Reason.IMPLAUSIBLE_VALUE, k.wireName() + " " + shown(c) + " " + k.unit()
+                        + " is outside what is physically possible (" + k.min() + "–" + k.max() + ")");
             }
             canonical.put(k, c);
             values.add(Value.exact(k, c.setScale(k.scale(), RoundingMode.HALF_UP)));
@@ -209,10 +209,13 @@ public class ReadingNormaliser {
         if (!v.isNumber()) {
             throw new Rejection(Reason.NOT_A_NUMBER, k.wireName() + " value '" + v.asText() + "' is not a number");
         }
-        if (v.isFloatingPointNumber() && !Double.isFinite(v.doubleValue()) && !v.isBigDecimal()) {
-            throw new Rejection(Reason.NOT_A_NUMBER, k.wireName() + " value is not finite");
-        }
         return v.isIntegralNumber() ? new BigDecimal(v.bigIntegerValue()) : v.decimalValue();
+    }
+
+    /** A value as a reason shows it: plain when it is reasonable, in scientific notation when it is absurd (1e999). */
+    private static String shown(BigDecimal v) {
+        BigDecimal r = v.round(new java.math.MathContext(8)).stripTrailingZeros();
+        return r.abs().compareTo(new BigDecimal("1e9")) < 0 && r.scale() < 9 ? r.toPlainString() : r.toString();
     }
 
     private static OffsetDateTime time(JsonNode part) {

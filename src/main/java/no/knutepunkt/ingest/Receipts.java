@@ -53,8 +53,12 @@ public class Receipts implements MqttCallback {
                 .description("Receipts stored but not published because the broker was not reachable").register(metrics);
     }
 
-    public void publish(@Variable(Intake.VARIABLE) Intake intake) throws JsonProcessingException, InterruptedException {
-        if (intake.transport() != Intake.Transport.MQTT || intake.receipt() == null) {
+    /**
+     * Never throws: the message is committed by now, and the receipt is stored with it; a receipt
+     * that cannot go out is counted, not retried, and must not make the message look uncommitted.
+     */
+    public void publish(@Variable(Intake.VARIABLE) Intake intake) {
+        if (intake.receipt() == null) {
             return;
         }
         MqttAsyncClient c = client();
@@ -62,10 +66,23 @@ public class Receipts implements MqttCallback {
             unpublished.increment();
             return;
         }
-        byte[] payload = json.writeValueAsBytes(intake.receipt());
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(intake.receipt());
+        } catch (JsonProcessingException e) {
+            unpublished.increment();
+            LOG.errorf("receipt of message %s could not be written: %s", intake.id(), e.getMessage());
+            return;
+        }
         String topic = "knutepunkt/v1/" + intake.vendorId() + "/" + intake.topicDeviceId() + "/receipts";
         Semaphore w = window;
-        if (!w.tryAcquire(5, TimeUnit.SECONDS)) {
+        try {
+            if (!w.tryAcquire(5, TimeUnit.SECONDS)) {
+                unpublished.increment();
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             unpublished.increment();
             return;
         }

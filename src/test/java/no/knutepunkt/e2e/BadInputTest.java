@@ -288,6 +288,17 @@ class BadInputTest {
         assertCounted(ACME, Tally.deadLettered(1));
     }
 
+    /** Acme's contract lists its uom labels; a valid UCUM code outside that list is still not one of them. */
+    @Test
+    void acmeUnitLabelOutsideItsListIsRejectedEvenIfUcum() throws Exception {
+        String device = assignedDevice(ACME, "AC-STONE");
+        String messageId = "ACME-" + UUID.randomUUID();
+        Sent s = send(ACME, device, acme(messageId, device, minutesAgo(1).toInstant().toEpochMilli(), "WEIGHT", "12.5", "[stone_av]"));
+
+        assertRejected(s, messageId, "unit-not-convertible", List.of(messageId + "#weight"), "[stone_av]");
+        assertCounted(ACME, Tally.deadLettered(1));
+    }
+
     @Test
     void unknownMdcUnitCodeIsRejected() throws Exception {
         String scale = assignedDevice(MEDGW, "SC");
