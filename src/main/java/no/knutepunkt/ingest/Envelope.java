@@ -41,6 +41,7 @@ public class Envelope {
     /** Headers an intake route sets before calling direct:ingest. */
     public static final String VENDOR = "vendorId";
     public static final String DEVICE = "deviceId";
+    /** "MQTT" or "HTTP", as text: routes compare it, and text needs no type conversion per message. */
     public static final String TRANSPORT = "KnutepunktTransport";
     /** Set here: the vendor's format, which names the mapping route. */
     public static final String FORMAT = "KnutepunktFormat";
@@ -76,7 +77,9 @@ public class Envelope {
         byte[] payload = exchange.getMessage().getBody(byte[].class);
         String vendorId = exchange.getMessage().getHeader(VENDOR, String.class);
         String deviceId = exchange.getMessage().getHeader(DEVICE, String.class);
-        Intake.Transport transport = exchange.getMessage().getHeader(TRANSPORT, Intake.Transport.class);
+        // Never throws: the intake must be recorded before anything about the message can fail.
+        Intake.Transport transport = "HTTP".equals(exchange.getMessage().getHeader(TRANSPORT, String.class)) ? Intake.Transport.HTTP
+                : Intake.Transport.MQTT;
         Intake intake = new Intake(newId(), transport, vendorId == null ? "" : vendorId, deviceId == null ? "" : deviceId,
                 OffsetDateTime.now(clock), payload == null ? new byte[0] : payload);
         exchange.setVariable(Intake.VARIABLE, intake);

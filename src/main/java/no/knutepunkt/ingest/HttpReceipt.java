@@ -5,8 +5,6 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Answers an HTTPS intake with the receipt (device-contract.md): 200 accepted / duplicate /
@@ -16,18 +14,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @Named("httpReceipt")
 public class HttpReceipt {
 
-    private final ObjectMapper json;
-
-    public HttpReceipt(ObjectMapper json) {
-        this.json = json;
-    }
-
-    public void respond(Exchange exchange) throws JsonProcessingException {
+    public void respond(Exchange exchange) {
         Intake intake = exchange.getVariable(Intake.VARIABLE, Intake.class);
         Receipt receipt = intake.receipt();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status(receipt, intake.rejection()));
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(json.writeValueAsBytes(receipt));
+        exchange.getMessage().setBody(intake.receiptJson());
     }
 
     static int status(Receipt receipt, Rejection rejection) {

@@ -35,6 +35,7 @@ public final class Intake {
     private final List<Refusal> refusals = new ArrayList<>();
     private Rejection rejection;
     private Receipt receipt;
+    private byte[] receiptJson;
 
     public Intake(UUID id, Transport transport, String vendorId, String topicDeviceId, OffsetDateTime receivedAt,
             byte[] payload) {
@@ -134,8 +135,14 @@ public final class Intake {
         return receipt;
     }
 
-    public void receipt(Receipt receipt) {
+    /** The receipt as stored with the message: what the vendor gets, byte for byte. */
+    public byte[] receiptJson() {
+        return receiptJson;
+    }
+
+    void receipt(Receipt receipt, byte[] json) {
         this.receipt = receipt;
+        this.receiptJson = json;
     }
 
     /** A reading (or an unreadable message) that was refused. */

@@ -283,11 +283,11 @@ public class IntakeCommitter extends AsyncProcessorSupport {
             Route route = routes.get(i);
             ReadingRow row;
             if (route.status() == DeviceRouting.Status.ROUTED) {
-                RoutedReading routed = RoutedReading.of(in.vendorId(), r, route, in.gatewayId(), in.receivedAt(), in.id(), observations);
+                RoutedReading routed = RoutedReading.of(id, in.vendorId(), r, route, in.gatewayId(), in.receivedAt(), in.id(), observations);
                 row = routed.row();
                 measurementsByReading.put(id, routed.measurements());
             } else {
-                row = parked.row(in.vendorId(), r, route.status(), in.gatewayId(), in.receivedAt(), in.id());
+                row = parked.row(id, in.vendorId(), r, route.status(), in.gatewayId(), in.receivedAt(), in.id());
             }
             rows.add(row);
         }
@@ -307,7 +307,7 @@ public class IntakeCommitter extends AsyncProcessorSupport {
         }
         store.measurements(c, measurements);
 
-        Map<Intake, Receipt> receipts = new LinkedHashMap<>();
+        Map<Intake, Answer> receipts = new LinkedHashMap<>();
         List<String> securityEvents = new ArrayList<>();
         List<InboundRow> inbound = new ArrayList<>();
         List<DeadLetterRow> deadLetters = new ArrayList<>();
@@ -347,9 +347,10 @@ public class IntakeCommitter extends AsyncProcessorSupport {
                 securityEvents.add(String.format("refused message %s from vendor %s on device topic %s: %s", in.id(), in.vendorId(),
                         in.topicDeviceId(), securityReason.wire()));
             }
-            receipts.put(in, receipt);
+            String receiptJson = toJson(receipt);
+            receipts.put(in, new Answer(receipt, receiptJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             inbound.add(new InboundRow(in.id(), in.receivedAt(), in.transport().name().toLowerCase(java.util.Locale.ROOT),
-                    in.vendorId(), in.topicDeviceId(), in.messageId(), in.payload(), receipt.status().wire(), toJson(receipt)));
+                    in.vendorId(), in.topicDeviceId(), in.messageId(), in.payload(), receipt.status().wire(), receiptJson));
             tally.merge(in.vendorId(), count(messageResults), TallyDelta::plus);
         }
         store.inbound(c, inbound);
@@ -394,9 +395,9 @@ public class IntakeCommitter extends AsyncProcessorSupport {
 
     private void complete(List<Pending> batch, Committed committed) {
         for (Pending p : batch) {
-            Receipt receipt = committed.receipts().get(p.intake());
-            p.intake().receipt(receipt);
-            count(receipt);
+            Answer answer = committed.receipts().get(p.intake());
+            p.intake().receipt(answer.receipt(), answer.json());
+            count(answer.receipt());
         }
         committed.securityEvents().forEach(SECURITY::warn);
         // The writer reuses its batch list as soon as this returns.
@@ -468,7 +469,11 @@ public class IntakeCommitter extends AsyncProcessorSupport {
     }
 
     /** What one transaction committed: each message's receipt, and what the security log must hear of. */
-    private record Committed(Map<Intake, Receipt> receipts, List<String> securityEvents) {
+    private record Committed(Map<Intake, Answer> receipts, List<String> securityEvents) {
+    }
+
+    /** A message's receipt, and the JSON that was stored and is sent. */
+    private record Answer(Receipt receipt, byte[] json) {
     }
 
     /** A reading with the message it came in. */

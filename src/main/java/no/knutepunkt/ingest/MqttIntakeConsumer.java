@@ -150,7 +150,7 @@ final class MqttIntakeConsumer extends DefaultConsumer {
                 // knutepunkt/v1/{vendorId}/{deviceId}/measurements; the envelope checks the ids.
                 exchange.getMessage().setHeader(Envelope.VENDOR, levels.length == 5 ? levels[2] : null);
                 exchange.getMessage().setHeader(Envelope.DEVICE, levels.length == 5 ? levels[3] : null);
-                exchange.getMessage().setHeader(Envelope.TRANSPORT, Intake.Transport.MQTT);
+                exchange.getMessage().setHeader(Envelope.TRANSPORT, Intake.Transport.MQTT.name());
                 exchange.getMessage().setBody(message.getPayload());
             } catch (RuntimeException e) {
                 exchange.setException(e);

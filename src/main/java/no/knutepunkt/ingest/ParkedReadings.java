@@ -26,7 +26,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.quarkus.scheduler.Scheduled;
 
 import no.knutepunkt.common.Reading;
-import no.knutepunkt.fhir.IdentifierSystems;
 import no.knutepunkt.fhir.ObservationWriter;
 import no.knutepunkt.registry.AssignmentsChanged;
 import no.knutepunkt.registry.DeviceRouting;
@@ -73,12 +72,11 @@ public class ParkedReadings {
     }
 
     /** The row that parks a reading. */
-    ReadingRow row(String vendorId, Reading r, DeviceRouting.Status status, String gatewayId, OffsetDateTime receivedAt,
+    ReadingRow row(UUID id, String vendorId, Reading r, DeviceRouting.Status status, String gatewayId, OffsetDateTime receivedAt,
             UUID inboundMessageId) {
         String reason = status == DeviceRouting.Status.UNKNOWN
                 ? "device '" + r.device() + "' is not registered yet"
                 : "no device assignment covers the reading's time";
-        UUID id = IdentifierSystems.observationId(vendorId, r.key());
         return new ReadingRow(id, vendorId, r.key(), r.device(), r.kind().primaryLoinc(), r.effective(), r.valueKey(), r.kind().key(),
                 receivedAt, inboundMessageId, null, null, null, null, serialise(new Parked(r, gatewayId)), reason);
     }
@@ -140,7 +138,7 @@ public class ParkedReadings {
                     for (int i = 0; i < parked.size(); i++) {
                         if (routes.get(i).status() == DeviceRouting.Status.ROUTED) {
                             ReadingStore.ParkedRow p = parked.get(i);
-                            RoutedReading routed = RoutedReading.of(device.vendorId(), readings.get(i).reading(), routes.get(i),
+                            RoutedReading routed = RoutedReading.of(p.id(), device.vendorId(), readings.get(i).reading(), routes.get(i),
                                     readings.get(i).gatewayId(), p.receivedAt(), p.inboundMessageId(), observations);
                             rows.add(routed.row());
                             measurements.addAll(routed.measurements());

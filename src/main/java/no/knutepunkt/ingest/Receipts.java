@@ -19,8 +19,6 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,17 +36,15 @@ public class Receipts implements MqttCallback {
 
     private final MqttConfig config;
     private final MqttConnections connections;
-    private final ObjectMapper json;
     private final Counter unpublished;
     /** Paho refuses a publish beyond the broker's Receive Maximum instead of waiting: wait here. */
     private volatile Semaphore window = new Semaphore(20);
     private volatile int receiveMaximum = 20;
     private MqttAsyncClient client;
 
-    public Receipts(MqttConfig config, MqttConnections connections, ObjectMapper json, MeterRegistry metrics) {
+    public Receipts(MqttConfig config, MqttConnections connections, MeterRegistry metrics) {
         this.config = config;
         this.connections = connections;
-        this.json = json;
         this.unpublished = Counter.builder("knutepunkt.receipts.unpublished")
                 .description("Receipts stored but not published because the broker was not reachable").register(metrics);
     }
@@ -66,14 +62,7 @@ public class Receipts implements MqttCallback {
             unpublished.increment();
             return;
         }
-        byte[] payload;
-        try {
-            payload = json.writeValueAsBytes(intake.receipt());
-        } catch (JsonProcessingException e) {
-            unpublished.increment();
-            LOG.errorf("receipt of message %s could not be written: %s", intake.id(), e.getMessage());
-            return;
-        }
+        byte[] payload = intake.receiptJson();
         String topic = "knutepunkt/v1/" + intake.vendorId() + "/" + intake.topicDeviceId() + "/receipts";
         Semaphore w = window;
         try {

@@ -6,7 +6,6 @@ import java.util.UUID;
 
 import no.knutepunkt.common.Reading;
 import no.knutepunkt.common.Value;
-import no.knutepunkt.fhir.IdentifierSystems;
 import no.knutepunkt.fhir.ObservationWriter;
 import no.knutepunkt.registry.DeviceRouting.Route;
 import no.knutepunkt.store.MeasurementRow;
@@ -19,9 +18,8 @@ import no.knutepunkt.store.ReadingRow;
  */
 record RoutedReading(ReadingRow row, List<MeasurementRow> measurements) {
 
-    static RoutedReading of(String vendorId, Reading reading, Route route, String gatewayId, OffsetDateTime receivedAt,
+    static RoutedReading of(UUID id, String vendorId, Reading reading, Route route, String gatewayId, OffsetDateTime receivedAt,
             UUID inboundMessageId, ObservationWriter observations) {
-        UUID id = IdentifierSystems.observationId(vendorId, reading.key());
         Reading filled = withMeterLimits(reading, route);
         String observation = observations.write(id, vendorId, filled, route.assignment().subject(), gatewayId, receivedAt);
         ReadingRow row = new ReadingRow(id, vendorId, reading.key(), reading.device(), reading.kind().primaryLoinc(),

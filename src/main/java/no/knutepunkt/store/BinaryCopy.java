@@ -1,6 +1,5 @@
 package no.knutepunkt.store;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +25,15 @@ final class BinaryCopy {
     private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
     private static final BigInteger TEN_THOUSAND = BigInteger.valueOf(10_000);
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+    /** A plain growable buffer: ByteArrayOutputStream synchronises every single-byte write. */
+    private byte[] buf = new byte[64 * 1024];
+    private int size;
     private final int columns;
     private int rows;
 
     BinaryCopy(int columns) {
         this.columns = columns;
-        out.writeBytes(SIGNATURE);
+        put(SIGNATURE);
         int32(0);
         int32(0);
     }
@@ -66,7 +67,7 @@ final class BinaryCopy {
             return nul();
         }
         int32(v.length);
-        out.writeBytes(v);
+        put(v);
         return this;
     }
 
@@ -129,10 +130,9 @@ final class BinaryCopy {
     /** Sends the rows with COPY … FROM STDIN (FORMAT binary); returns how many were copied. */
     long copyInto(Connection c, String table) throws SQLException {
         int16(-1);
-        byte[] data = out.toByteArray();
         CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " FROM STDIN (FORMAT binary)");
         try {
-            copy.writeToCopy(data, 0, data.length);
+            copy.writeToCopy(buf, 0, size);
             return copy.endCopy();
         } finally {
             if (copy.isActive()) {
@@ -141,16 +141,30 @@ final class BinaryCopy {
         }
     }
 
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
+    }
+
+    private void put(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, size, b.length);
+        size += b.length;
+    }
+
     private void int16(int v) {
-        out.write(v >>> 8);
-        out.write(v);
+        ensure(2);
+        buf[size++] = (byte) (v >>> 8);
+        buf[size++] = (byte) v;
     }
 
     private void int32(int v) {
-        out.write(v >>> 24);
-        out.write(v >>> 16);
-        out.write(v >>> 8);
-        out.write(v);
+        ensure(4);
+        buf[size++] = (byte) (v >>> 24);
+        buf[size++] = (byte) (v >>> 16);
+        buf[size++] = (byte) (v >>> 8);
+        buf[size++] = (byte) v;
     }
 
     private void int64(long v) {
