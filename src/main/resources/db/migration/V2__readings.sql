@@ -76,8 +76,9 @@ CREATE TABLE reading (
     device_serial       text NOT NULL,
     loinc               text NOT NULL,
     effective           timestamptz NOT NULL,
-    -- Null for a bad device clock, which is deduplicated on its identifier only.
-    value_key           text,
+    -- The effective instant (UTC milliseconds) and converted values, for the content half of the
+    -- duplicate rule; null for a bad device clock, which is deduplicated on its identifier only.
+    content_key         text,
     kind                text NOT NULL,
     state               text NOT NULL CHECK (state IN ('stored', 'parked')),
     received_at         timestamptz NOT NULL,
@@ -91,7 +92,7 @@ CREATE TABLE reading (
     parked_reading      text,
     parked_reason       text,
     CONSTRAINT reading_identifier UNIQUE (vendor_id, identifier),
-    CONSTRAINT reading_content UNIQUE (vendor_id, device_serial, loinc, effective, value_key),
+    CONSTRAINT reading_content UNIQUE (vendor_id, device_serial, loinc, content_key),
     CHECK (state = 'parked' OR (patient_id IS NOT NULL AND observation IS NOT NULL))
 );
 CREATE INDEX reading_patient ON reading (patient_id, kind, effective DESC) WHERE state = 'stored';

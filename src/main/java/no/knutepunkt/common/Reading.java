@@ -33,15 +33,17 @@ public record Reading(String key, ObservationKind kind, List<Value> values, Stri
     }
 
     /**
-     * The converted values as one string, for the content half of the duplicate rule
-     * (same vendor + device + LOINC + effective instant + values). Null for a bad-clock reading,
-     * which is deduplicated on its identifier only.
+     * The content half of the duplicate rule (clinical-coding.md): with vendor, device and LOINC
+     * code, the effective instant in UTC milliseconds and the converted values. The values are
+     * keyed in a fixed order, so a re-send listing systolic after diastolic is still the same
+     * reading. Null for a bad-clock reading, which is deduplicated on its identifier only.
      */
-    public String valueKey() {
+    public String contentKey() {
         if (badClock()) {
             return null;
         }
-        return values.stream().map(Value::keyPart).collect(Collectors.joining("/"));
+        return effective.toInstant().toEpochMilli() + "|" + values.stream().sorted(java.util.Comparator.comparing(Value::kind))
+                .map(Value::keyPart).collect(Collectors.joining("/"));
     }
 
     public Reading withValues(List<Value> newValues) {

@@ -272,9 +272,8 @@ public class IntakeCommitter extends AsyncProcessorSupport {
             Reading r = p.reading();
             UUID id = IdentifierSystems.observationId(in.vendorId(), r.key());
             String resultKey = resultKey(in, r.key());
-            String content = r.valueKey() == null ? null
-                    : in.vendorId() + '\n' + r.device() + '\n' + r.kind().primaryLoinc() + '\n' + r.effective().toInstant() + '\n'
-                            + r.valueKey();
+            String content = r.contentKey() == null ? null
+                    : in.vendorId() + '\n' + r.device() + '\n' + r.kind().primaryLoinc() + '\n' + r.contentKey();
             // The same reading twice in one batch: the first claims it, the others are duplicates.
             if (!identities.add(in.vendorId() + '\n' + r.key()) || content != null && !contents.add(content)) {
                 results.put(resultKey, new Result(r.key(), Status.DUPLICATE, null, null));

@@ -1,6 +1,7 @@
 package no.knutepunkt.ingest;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -36,6 +37,9 @@ import no.knutepunkt.ingest.Rejection.Reason;
 public class ReadingNormaliser {
 
     private static final int MAX_ID_LENGTH = 200;
+    /** Nine integer digits cover every unit of every kind (a weight in milligrams is seven). */
+    private static final int MAX_INTEGER_DIGITS = 9;
+    private static final int MAX_DECIMALS = 12;
 
     private final UnitConverter units;
 
@@ -72,7 +76,7 @@ public class ReadingNormaliser {
         }
         for (Map.Entry<String, List<JsonNode>> group : groups.entrySet()) {
             try {
-                intake.readings().add(reading(group.getKey(), group.getValue(), deviceId, gateway, intake.receivedAt()));
+                intake.readings().add(checkedReading(group.getKey(), group.getValue(), deviceId, gateway, intake.receivedAt()));
             } catch (Rejection why) {
                 if (gateway == null) {
                     intake.reject(why, List.copyOf(groups.keySet()));
@@ -109,7 +113,17 @@ public class ReadingNormaliser {
         return messageId + "#" + (k == null ? kind : k.observation().key());
     }
 
+    /** A reading, or its refusal: whatever one reading's values do, only that reading is refused. */
+    private Reading checkedReading(String key, List<JsonNode> parts, String deviceId, Gateway gateway, OffsetDateTime receivedAt) {
+        try {
+            return reading(key, parts, deviceId, gateway, receivedAt);
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new Rejection(Reason.NOT_A_NUMBER, "reading '" + key + "' has a value the hub cannot compute with");
+        }
+    }
+
     private Reading reading(String key, List<JsonNode> parts, String deviceId, Gateway gateway, OffsetDateTime receivedAt) {
+        checkIdentifier(key, "reading key");
         List<Kind> kinds = new ArrayList<>();
         for (JsonNode p : parts) {
             String name = text(p.get("kind"));
@@ -209,12 +223,21 @@ public class ReadingNormaliser {
         if (!v.isNumber()) {
             throw new Rejection(Reason.NOT_A_NUMBER, k.wireName() + " value '" + v.asText() + "' is not a number");
         }
-        return v.isIntegralNumber() ? new BigDecimal(v.bigIntegerValue()) : v.decimalValue();
+        BigDecimal raw = v.isIntegralNumber() ? new BigDecimal(v.bigIntegerValue()) : v.decimalValue();
+        // Before any arithmetic: 1e30000000 is twelve bytes of JSON, and computing with it takes
+        // seconds of CPU and hundreds of megabytes. No unit conversion of a measurement needs more.
+        if (raw.precision() - raw.scale() > MAX_INTEGER_DIGITS) {
+            throw new Rejection(Reason.IMPLAUSIBLE_VALUE, k.wireName() + " " + shown(raw) + " is outside what is physically possible");
+        }
+        if (raw.scale() > MAX_DECIMALS) {
+            throw new Rejection(Reason.NOT_A_NUMBER, k.wireName() + " value has more than " + MAX_DECIMALS + " decimals");
+        }
+        return raw;
     }
 
     /** A value as a reason shows it: plain when it is reasonable, in scientific notation when it is absurd (1e999). */
     private static String shown(BigDecimal v) {
-        BigDecimal r = v.round(new java.math.MathContext(8)).stripTrailingZeros();
+        BigDecimal r = v.round(new MathContext(8)).stripTrailingZeros();
         return r.abs().compareTo(new BigDecimal("1e9")) < 0 && r.scale() < 9 ? r.toPlainString() : r.toString();
     }
 

@@ -18,8 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 @Named("refusals")
 public class Refusals {
 
-    private static final int MAX_REASON = 300;
-
     public void refuse(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Intake intake = exchange.getVariable(Intake.VARIABLE, Intake.class);
@@ -44,7 +42,6 @@ public class Refusals {
 
     private static String brief(Exception e) {
         String m = e == null || e.getMessage() == null ? String.valueOf(e) : e.getMessage();
-        m = m.replaceAll("\\s+", " ").trim();
-        return m.length() > MAX_REASON ? m.substring(0, MAX_REASON) + "…" : m;
+        return m.replaceAll("\\s+", " ").trim();
     }
 }

@@ -9,11 +9,23 @@ public class Rejection extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    private static final int MAX_REASON = 300;
+
     private final Reason code;
 
     public Rejection(Reason code, String reason) {
-        super(reason, null, false, false);
+        super(clean(reason), null, false, false);
         this.code = code;
+    }
+
+    /**
+     * Reasons quote what the vendor sent (a kind, a unit), and go to the receipt, the database and
+     * EPJ-facing tools: no control characters, and a length a person reads.
+     */
+    private static String clean(String reason) {
+        String s = reason.codePoints().map(c -> Character.isISOControl(c) ? ' ' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return s.length() > MAX_REASON ? s.substring(0, MAX_REASON) + "…" : s;
     }
 
     public Reason code() {

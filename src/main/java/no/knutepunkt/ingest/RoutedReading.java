@@ -23,7 +23,7 @@ record RoutedReading(ReadingRow row, List<MeasurementRow> measurements) {
         Reading filled = withMeterLimits(reading, route);
         String observation = observations.write(id, vendorId, filled, route.assignment().subject(), gatewayId, receivedAt);
         ReadingRow row = new ReadingRow(id, vendorId, reading.key(), reading.device(), reading.kind().primaryLoinc(),
-                reading.effective(), reading.valueKey(), reading.kind().key(), receivedAt, inboundMessageId, route.device().id(),
+                reading.effective(), reading.contentKey(), reading.kind().key(), receivedAt, inboundMessageId, route.device().id(),
                 route.assignment().subject().patientId(), route.assignment().enrollmentId(), observation, null, null);
         List<MeasurementRow> measurements = filled.values().stream()
                 .map(v -> new MeasurementRow(filled.effective(), row.patientId(), route.device().id(), v.kind().loinc(), v.value(),

@@ -51,11 +51,18 @@ public class UnitConverter {
      * @throws Rejection UNIT_NOT_CONVERTIBLE when the unit is not UCUM or not of this kind
      */
     public BigDecimal toCanonical(Kind kind, BigDecimal value, String unit) {
-        Conversion c = conversions.computeIfAbsent(kind.name() + ' ' + unit, k -> conversionOf(kind, unit));
-        if (c.failure() != null) {
-            throw new Rejection(Rejection.Reason.UNIT_NOT_CONVERTIBLE, c.failure());
+        String cacheKey = kind.name() + ' ' + unit;
+        Conversion c = conversions.get(cacheKey);
+        if (c == null) {
+            c = conversionOf(kind, unit);
+            if (c.failure() != null) {
+                // Not kept: the unit text comes from the vendor, and junk must not grow the cache.
+                throw new Rejection(Rejection.Reason.UNIT_NOT_CONVERTIBLE, c.failure());
+            }
+            conversions.put(cacheKey, c);
         }
-        return value.subtract(c.offset()).multiply(c.factor(), PRECISION).divide(c.divisor(), PRECISION);
+        BigDecimal shifted = c.offset().signum() == 0 ? value : value.subtract(c.offset());
+        return shifted.multiply(c.factor(), PRECISION).divide(c.divisor(), PRECISION);
     }
 
     private Conversion conversionOf(Kind kind, String unit) {

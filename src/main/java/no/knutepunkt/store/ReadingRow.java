@@ -8,7 +8,7 @@ import java.util.UUID;
  * its Observation (stored) or what is needed to build one later (parked).
  */
 public record ReadingRow(UUID id, String vendorId, String identifier, String deviceSerial, String loinc,
-        OffsetDateTime effective, String valueKey, String kind, OffsetDateTime receivedAt, UUID inboundMessageId,
+        OffsetDateTime effective, String contentKey, String kind, OffsetDateTime receivedAt, UUID inboundMessageId,
         Long deviceId, UUID patientId, UUID enrollmentId, String observation, String parkedReading, String parkedReason) {
 
     public boolean stored() {

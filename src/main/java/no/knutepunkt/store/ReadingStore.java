@@ -27,17 +27,17 @@ public class ReadingStore {
     private static final String STAGING = """
             CREATE TEMP TABLE IF NOT EXISTS reading_staging (
                 id uuid, vendor_id text, identifier text, device_serial text, loinc text, effective timestamptz,
-                value_key text, kind text, received_at timestamptz, inbound_message_id uuid, device_id bigint,
+                content_key text, kind text, received_at timestamptz, inbound_message_id uuid, device_id bigint,
                 patient_id uuid, enrollment_id uuid, observation text, parked_reading text, parked_reason text
             ) ON COMMIT DELETE ROWS
             """;
 
     // Ordered by key: concurrent writers then take row locks in the same order and cannot deadlock.
     private static final String CLAIM = """
-            INSERT INTO reading (id, vendor_id, identifier, device_serial, loinc, effective, value_key, kind, state,
+            INSERT INTO reading (id, vendor_id, identifier, device_serial, loinc, effective, content_key, kind, state,
                                  received_at, inbound_message_id, device_id, patient_id, enrollment_id,
                                  observation, parked_reading, parked_reason)
-            SELECT id, vendor_id, identifier, device_serial, loinc, effective, value_key, kind,
+            SELECT id, vendor_id, identifier, device_serial, loinc, effective, content_key, kind,
                    CASE WHEN observation IS NULL THEN 'parked' ELSE 'stored' END,
                    received_at, inbound_message_id, device_id, patient_id, enrollment_id,
                    observation, parked_reading, parked_reason
@@ -68,7 +68,7 @@ public class ReadingStore {
         BinaryCopy copy = new BinaryCopy(16);
         for (ReadingRow r : rows) {
             copy.row().uuid(r.id()).text(r.vendorId()).text(r.identifier()).text(r.deviceSerial()).text(r.loinc())
-                    .timestamptz(r.effective()).text(r.valueKey()).text(r.kind()).timestamptz(r.receivedAt())
+                    .timestamptz(r.effective()).text(r.contentKey()).text(r.kind()).timestamptz(r.receivedAt())
                     .uuid(r.inboundMessageId()).int8(r.deviceId()).uuid(r.patientId()).uuid(r.enrollmentId())
                     .text(r.observation()).text(r.parkedReading()).text(r.parkedReason());
         }

@@ -147,7 +147,7 @@ class FhirApiTest {
                 ps.executeBatch();
             }
             exec(cn, """
-                    INSERT INTO reading (id, vendor_id, identifier, device_serial, loinc, effective, value_key, kind, state,
+                    INSERT INTO reading (id, vendor_id, identifier, device_serial, loinc, effective, content_key, kind, state,
                                          received_at, inbound_message_id, parked_reading, parked_reason)
                     VALUES (?, ?, ?, 'UNKNOWN-1', '8867-4', now(), '70', 'pulse', 'parked', now(), ?, '{}', 'unknown device')""",
                     parkedId, VENDOR, "parked-" + runTag, UUID.randomUUID());
@@ -160,7 +160,7 @@ class FhirApiTest {
     }
 
     static final String INSERT_READING = """
-            INSERT INTO reading (id, vendor_id, identifier, device_serial, loinc, effective, value_key, kind, state, received_at,
+            INSERT INTO reading (id, vendor_id, identifier, device_serial, loinc, effective, content_key, kind, state, received_at,
                                  inbound_message_id, device_id, patient_id, enrollment_id, observation)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'stored', ?, ?, ?, ?, ?, ?)""";
 
@@ -172,7 +172,7 @@ class FhirApiTest {
         ps.setString(4, r.device());
         ps.setString(5, r.kind().primaryLoinc());
         ps.setObject(6, r.effective());
-        ps.setString(7, r.valueKey());
+        ps.setString(7, r.contentKey());
         ps.setString(8, r.kind().key());
         ps.setObject(9, issued);
         ps.setObject(10, UUID.randomUUID());

@@ -201,11 +201,11 @@ class ReadingNormaliserTest {
         assertThat(ahead.badClock()).isTrue();
         assertThat(ahead.effective()).isEqualTo(OffsetDateTime.parse("2026-11-22T07:15:03Z"));
         assertThat(ahead.deviceTime()).isEqualTo(OffsetDateTime.parse("2026-11-22T07:20:04Z"));
-        assertThat(ahead.valueKey()).isNull();
+        assertThat(ahead.contentKey()).isNull();
         assertThat(in.readings().get(1).badClock()).isTrue();
         // Exactly five minutes after the send time is still a good clock.
         assertThat(in.readings().get(2).badClock()).isFalse();
-        assertThat(in.readings().get(2).valueKey()).isEqualTo("96");
+        assertThat(in.readings().get(2).contentKey()).isEqualTo(OffsetDateTime.parse("2026-11-22T07:20:03Z").toInstant().toEpochMilli() + "|96");
     }
 
     @Test
@@ -230,5 +230,58 @@ class ReadingNormaliserTest {
         assertThat(refusal("{\"deviceId\": \"NT-1\", \"readings\": []}").code()).isEqualTo(Reason.BAD_MESSAGE);
         assertThat(refusal("{\"messageId\": \"m\\u0000\", \"deviceId\": \"NT-1\", \"readings\": []}").code())
                 .isEqualTo(Reason.BAD_MESSAGE);
+    }
+
+    /**
+     * Regression (review B1): 1e30000000 is twelve bytes of JSON, and unit conversion computed it
+     * digit by digit — tens of seconds of CPU per value. It is refused before any arithmetic, as the
+     * impossible value it is; without that check 1e999999999 failed with an ArithmeticException.
+     */
+    @Test
+    void hugeExponentsAreRefusedBeforeAnyArithmetic() throws Exception {
+        assertThat(refusal(message(value("weight", "1e999999999", "kg", T))).code()).isEqualTo(Reason.IMPLAUSIBLE_VALUE);
+        assertThat(refusal(message(value("weight", "1e30000000", "[lb_av]", T))).code()).isEqualTo(Reason.IMPLAUSIBLE_VALUE);
+        assertThat(refusal(message(value("weight", "80.1234567890123", "kg", T))).code()).isEqualTo(Reason.NOT_A_NUMBER);
+        assertThat(normalise("NT-1", message(value("weight", "80.123456789012", "kg", T))).readings()).hasSize(1);
+    }
+
+    @Test
+    void aHugeValueInAGatewayBatchRefusesOnlyItsReading() throws Exception {
+        Intake in = normalise("GW-1", gateway("2026-11-22T07:15:03Z", String.join(",",
+                obs(1, "SC-1", "weight", "1e999999999", "kg", "2026-11-22T07:14:58Z"),
+                obs(2, "SC-1", "weight", "81.2", "kg", "2026-11-22T07:14:58Z"))));
+        assertThat(in.readings()).extracting(Reading::key).containsExactly("GW-1:2");
+        assertThat(in.refusals()).extracting(r -> r.why().code()).containsExactly(Reason.IMPLAUSIBLE_VALUE);
+    }
+
+    /** Review S3: a mapping's own keys end up in an indexed column and in receipts. */
+    @Test
+    void aMappingKeyWithControlCharactersOrOverlongIsRefusedAlone() throws Exception {
+        String longKey = "K".repeat(201);
+        Intake in = normalise("GW-1", gateway("2026-11-22T07:15:03Z", String.join(",",
+                obs(1, "OX-1", "spo2", "94", "%", "2026-11-22T07:14:58Z").replace("GW-1:1", "GW-1:1\\u0000"),
+                obs(2, "OX-1", "spo2", "94", "%", "2026-11-22T07:14:58Z").replace("GW-1:2", longKey),
+                obs(3, "OX-1", "spo2", "95", "%", "2026-11-22T07:14:58Z"))));
+        assertThat(in.readings()).extracting(Reading::key).containsExactly("GW-1:3");
+        assertThat(in.refusals()).extracting(r -> r.why().code()).containsOnly(Reason.BAD_MESSAGE).hasSize(2);
+    }
+
+    /** Review S4: the duplicate rule compares values, not the order a payload lists them in, at millisecond precision. */
+    @Test
+    void contentKeyIgnoresValueOrderAndSubMillisecondDigits() throws Exception {
+        Reading sysFirst = normalise("NT-1", message(value("systolic", "132", "mm[Hg]", "2026-11-22T08:15:00.1231+01:00") + ","
+                + value("diastolic", "84", "mm[Hg]", "2026-11-22T08:15:00.1231+01:00"))).readings().get(0);
+        Reading diaFirst = normalise("NT-1", message(value("diastolic", "84", "mm[Hg]", "2026-11-22T08:15:00.1234+01:00") + ","
+                + value("systolic", "132", "mm[Hg]", "2026-11-22T08:15:00.1234+01:00"))).readings().get(0);
+        assertThat(diaFirst.contentKey()).isEqualTo(sysFirst.contentKey());
+        Reading nextMilli = normalise("NT-1", message(value("systolic", "132", "mm[Hg]", "2026-11-22T08:15:00.124+01:00") + ","
+                + value("diastolic", "84", "mm[Hg]", "2026-11-22T08:15:00.124+01:00"))).readings().get(0);
+        assertThat(nextMilli.contentKey()).isNotEqualTo(sysFirst.contentKey());
+    }
+
+    @Test
+    void reasonsCarryNoControlCharactersAndStayShort() {
+        Rejection r = new Rejection(Reason.UNKNOWN_KIND, "unknown kind '" + "\u0000x".repeat(400) + "'");
+        assertThat(r.reason()).doesNotContain("\u0000").hasSizeLessThanOrEqualTo(301);
     }
 }
