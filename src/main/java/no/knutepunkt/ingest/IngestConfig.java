@@ -22,4 +22,11 @@ public interface IngestConfig {
 
     /** Writer threads, each with its own connection, committing batches concurrently. */
     int writers();
+
+    /**
+     * Most messages waiting for a commit. MQTT consumers hold far fewer (their windows); HTTP has no
+     * window, so past this a POST is answered as not committed, to be sent again.
+     */
+    @io.smallrye.config.WithDefault("20000")
+    int queueCapacity();
 }

@@ -76,7 +76,8 @@ public class IntakeCommitter extends AsyncProcessorSupport {
     private final IngestConfig config;
     private final ObjectMapper json;
     private final ParkedReadings parked;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Pending> queue;
+    private volatile long lastProgress = System.nanoTime();
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> writers = new ArrayList<>();
     private final ExecutorService completions;
@@ -94,6 +95,7 @@ public class IntakeCommitter extends AsyncProcessorSupport {
         this.json = json;
         this.parked = parked;
         this.metrics = metrics;
+        this.queue = new LinkedBlockingQueue<>(config.queueCapacity());
         this.completions = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "ingest-completion");
             t.setDaemon(true);
@@ -113,7 +115,17 @@ public class IntakeCommitter extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
-        queue.add(new Pending(exchange, callback, intake));
+        if (intake.receipt() != null) {
+            // Committed already (an error after the commit brought it back here): once is enough.
+            callback.done(true);
+            return true;
+        }
+        if (!running.get() || !queue.offer(new Pending(exchange, callback, intake))) {
+            // Stopping, or more waiting than the hub holds: the sender delivers it again later.
+            exchange.setException(new NotCommitted(new IllegalStateException(running.get() ? "ingest queue full" : "stopping")));
+            callback.done(true);
+            return true;
+        }
         return false;
     }
 
@@ -121,6 +133,7 @@ public class IntakeCommitter extends AsyncProcessorSupport {
     @Override
     protected void doStart() {
         running.set(true);
+        lastProgress = System.nanoTime();
         writers.clear();
         for (int i = 0; i < config.writers(); i++) {
             Thread t = new Thread(this::writeLoop, "ingest-writer-" + i);
@@ -154,8 +167,9 @@ public class IntakeCommitter extends AsyncProcessorSupport {
                 commitWithRetry(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                fail(batch, e);
                 return;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // a writer must outlive whatever one batch does
                 LOG.error("ingest writer failed; the batch's messages stay unacknowledged", e);
                 fail(batch, e);
             } finally {
@@ -184,11 +198,16 @@ public class IntakeCommitter extends AsyncProcessorSupport {
                         backoffMillis);
                 Thread.sleep(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
+            } catch (RuntimeException e) {
+                // Something in one message the hub did not foresee: find it, and spare the others.
+                LOG.errorf(e, "ingest transaction of %d messages failed; committing them one by one", batch.size());
+                commitOneByOne(batch);
+                return;
             }
         }
     }
 
-    /** A batch the database refuses for a reason other than availability: find the message at fault. */
+    /** A batch refused for a reason other than availability: find the message at fault. */
     private void commitOneByOne(List<Pending> batch) throws InterruptedException {
         for (Pending p : batch) {
             List<Pending> one = List.of(p);
@@ -197,17 +216,32 @@ public class IntakeCommitter extends AsyncProcessorSupport {
             } catch (SQLException e) {
                 if (isTransient(e)) {
                     commitWithRetry(one);
-                    continue;
+                } else {
+                    refuseAlone(p, "SQLState " + e.getSQLState());
                 }
-                LOG.errorf("database refused message %s (%s); dead-lettering it", p.intake().id(), e.getSQLState());
-                p.intake().reject(new Rejection(Rejection.Reason.STORE_REFUSED, "the hub could not store this message"),
-                        List.of());
-                try {
-                    complete(one, commit(one));
-                } catch (SQLException again) {
-                    fail(one, again);
-                }
+            } catch (RuntimeException e) {
+                LOG.error("storing one message failed", e);
+                refuseAlone(p, e.getClass().getSimpleName());
             }
+        }
+    }
+
+    /**
+     * Dead-letters a message the database will not take, every reading of it under its own key. If
+     * even that fails the trouble is not the message's (a read-only or broken database): it stays
+     * unacknowledged.
+     */
+    private void refuseAlone(Pending p, String cause) {
+        LOG.errorf("the hub could not store message %s (%s); dead-lettering it", p.intake().id(), cause);
+        Intake in = p.intake();
+        List<String> keys = new ArrayList<>(in.readings().stream().map(Reading::key).toList());
+        in.refusals().forEach(r -> keys.add(r.key()));
+        in.reject(new Rejection(Rejection.Reason.STORE_REFUSED, "the hub could not store this message"), keys);
+        List<Pending> one = List.of(p);
+        try {
+            complete(one, commit(one));
+        } catch (SQLException | RuntimeException again) {
+            fail(one, again);
         }
     }
 
@@ -399,9 +433,10 @@ public class IntakeCommitter extends AsyncProcessorSupport {
             count(answer.receipt());
         }
         committed.securityEvents().forEach(SECURITY::warn);
+        lastProgress = System.nanoTime();
         // The writer reuses its batch list as soon as this returns.
         List<Pending> done = List.copyOf(batch);
-        completions.execute(() -> done.forEach(p -> p.callback().done(false)));
+        completions.execute(() -> done.forEach(p -> p.finish(null)));
     }
 
     private void count(Receipt receipt) {
@@ -410,21 +445,32 @@ public class IntakeCommitter extends AsyncProcessorSupport {
         }
     }
 
-    private void fail(List<Pending> batch, Exception e) {
+    private void fail(List<Pending> batch, Throwable e) {
         List<Pending> copy = List.copyOf(batch);
-        completions.execute(() -> copy.forEach(p -> {
-            p.exchange().setException(new NotCommitted(e));
-            p.callback().done(false);
-        }));
+        completions.execute(() -> copy.forEach(p -> p.finish(new NotCommitted(e))));
     }
 
     private static boolean isTransient(SQLException e) {
         String state = e.getSQLState();
         if (state == null) {
+            // No state: the driver or the pool (connection refused, acquisition timeout).
             return true;
         }
-        // Connection (08), transaction rollback incl. deadlock (40), resources (53), operator intervention (57).
-        return state.startsWith("08") || state.startsWith("40") || state.startsWith("53") || state.startsWith("57");
+        // Connection (08), rollback incl. deadlock (40), resources (53), server shutting down or
+        // starting (57P01-57P03). Not 57014: a statement that times out would time out again.
+        return state.startsWith("08") || state.startsWith("40") || state.startsWith("53") || state.startsWith("57P");
+    }
+
+    /**
+     * For the liveness check: every writer alive, and committing whenever there is work.
+     */
+    boolean isHealthy(Duration stalledAfter) {
+        if (!running.get()) {
+            return true;
+        }
+        boolean writersAlive = writers.stream().allMatch(Thread::isAlive);
+        boolean progressing = queue.isEmpty() || System.nanoTime() - lastProgress < stalledAfter.toNanos();
+        return writersAlive && progressing;
     }
 
     private static void rollback(Connection c) {
@@ -456,7 +502,7 @@ public class IntakeCommitter extends AsyncProcessorSupport {
      * The outcome of a message could not be committed: it must not be acknowledged (nor refused),
      * so the broker delivers it again.
      */
-    public static final class NotCommitted extends RuntimeException {
+    public static final class NotCommitted extends no.knutepunkt.common.Unavailable {
         private static final long serialVersionUID = 1L;
 
         NotCommitted(Throwable cause) {
@@ -464,7 +510,32 @@ public class IntakeCommitter extends AsyncProcessorSupport {
         }
     }
 
-    private record Pending(Exchange exchange, AsyncCallback callback, Intake intake) {
+    /** An exchange waiting for its commit; completed exactly once, whatever path it takes. */
+    private static final class Pending {
+        private final Exchange exchange;
+        private final AsyncCallback callback;
+        private final Intake intake;
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        Pending(Exchange exchange, AsyncCallback callback, Intake intake) {
+            this.exchange = exchange;
+            this.callback = callback;
+            this.intake = intake;
+        }
+
+        Intake intake() {
+            return intake;
+        }
+
+        /** Lets the exchange go on: committed (failure null), or not committed and to be delivered again. */
+        void finish(RuntimeException failure) {
+            if (finished.compareAndSet(false, true)) {
+                if (failure != null) {
+                    exchange.setException(failure);
+                }
+                callback.done(false);
+            }
+        }
     }
 
     /** What one transaction committed: each message's receipt, and what the security log must hear of. */

@@ -33,7 +33,13 @@ final class MqttIntakeConsumer extends DefaultConsumer {
 
     private final MqttConfig config;
     private final MqttConnections connections;
+    private static final long DRAIN_MILLIS = 10_000;
+    private static final long MAX_BOUNCE_MILLIS = 30_000;
+    /** MQTT 5 reason code: another client connected with this client id. */
+    private static final int SESSION_TAKEN_OVER = 0x8E;
+
     private final List<Connection> open = new ArrayList<>();
+    private volatile boolean stopping;
     private ScheduledExecutorService reconnects;
 
     MqttIntakeConsumer(Endpoint endpoint, Processor processor, MqttConfig config, MqttConnections connections) {
@@ -57,6 +63,12 @@ final class MqttIntakeConsumer extends DefaultConsumer {
 
     @Override
     protected void doStop() throws Exception {
+        // Take no new messages (they stay with the broker), let those in hand commit and be
+        // acknowledged, then leave: otherwise every deploy redelivers a full window as duplicates.
+        stopping = true;
+        for (Connection c : open) {
+            c.drain(DRAIN_MILLIS);
+        }
         for (Connection c : open) {
             c.close();
         }
@@ -74,6 +86,8 @@ final class MqttIntakeConsumer extends DefaultConsumer {
         private final String filter;
         private final MqttAsyncClient client;
         private volatile AckOrder acks;
+        private final java.util.concurrent.atomic.AtomicBoolean bounceScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile long bounceMillis = 1000;
 
         Connection(String clientId, String filter) throws MqttException {
             this.clientId = clientId;
@@ -137,11 +151,26 @@ final class MqttIntakeConsumer extends DefaultConsumer {
             AckOrder old = acks;
             acks = newAckOrder();
             old.abandon();
-            LOG.warnf("MQTT consumer %s disconnected: %s", clientId, response.getReasonString());
+            if (response.getReturnCode() == SESSION_TAKEN_OVER) {
+                LOG.errorf("MQTT consumer %s: another client connected with the same client id and took over the session; "
+                        + "every hub instance needs its own MQTT_CLIENT_ID", clientId);
+            } else {
+                LOG.warnf("MQTT consumer %s disconnected: %s", clientId, response.getReasonString());
+            }
+        }
+
+        void drain(long millis) throws InterruptedException {
+            if (!acks.awaitEmpty(millis)) {
+                LOG.warnf("MQTT consumer %s stops with messages not yet committed; the broker delivers them again", clientId);
+            }
         }
 
         @Override
         public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+            if (stopping) {
+                // Not taken: unacknowledged, it stays the broker's, for the next start or another instance.
+                return;
+            }
             AckOrder order = acks;
             Object handle = message.getQos() > 0 ? order.arrived(message.getId()) : null;
             Exchange exchange = createExchange(false);
@@ -158,9 +187,11 @@ final class MqttIntakeConsumer extends DefaultConsumer {
             getAsyncProcessor().process(exchange, doneSync -> {
                 try {
                     if (exchange.getException() != null) {
-                        LOG.errorf(exchange.getException(), "message on %s was not committed; reconnecting for redelivery", clientId);
-                        reconnects.schedule(this::bounce, 1, TimeUnit.SECONDS);
+                        if (handle != null) {
+                            scheduleBounce(exchange.getException());
+                        }
                     } else if (handle != null) {
+                        bounceMillis = 1000;
                         order.completed(handle);
                     }
                 } finally {
@@ -169,18 +200,34 @@ final class MqttIntakeConsumer extends DefaultConsumer {
             });
         }
 
-        /** A message that could not be committed blocks the acknowledgements after it: reconnect so the broker resends. */
+        /**
+         * A message that could not be committed blocks the acknowledgements after it: reconnect so
+         * the broker resends. One reconnect at a time per connection, further apart while it keeps
+         * failing (the database away for a while).
+         */
+        private void scheduleBounce(Exception cause) {
+            if (stopping || !bounceScheduled.compareAndSet(false, true)) {
+                return;
+            }
+            long delay = bounceMillis;
+            bounceMillis = Math.min(delay * 2, MAX_BOUNCE_MILLIS);
+            LOG.warnf("message on %s was not committed (%s); reconnecting in %d ms for redelivery", clientId, cause.getMessage(), delay);
+            reconnects.schedule(this::bounce, delay, TimeUnit.MILLISECONDS);
+        }
+
         private void bounce() {
             try {
-                if (client.isConnected()) {
-                    client.disconnect().waitForCompletion(5_000);
-                }
                 AckOrder old = acks;
                 acks = newAckOrder();
                 old.abandon();
+                if (client.isConnected()) {
+                    client.disconnect().waitForCompletion(5_000);
+                }
                 connect();
-            } catch (MqttException e) {
-                LOG.warnf("MQTT consumer %s reconnect failed: %s", clientId, e.getMessage());
+                bounceScheduled.set(false);
+            } catch (MqttException | RuntimeException e) {
+                LOG.warnf("MQTT consumer %s reconnect failed (%s); trying again", clientId, e.getMessage());
+                reconnects.schedule(this::bounce, bounceMillis, TimeUnit.MILLISECONDS);
             }
         }
 

@@ -5,10 +5,12 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Named;
 
 import org.apache.camel.Variable;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -22,6 +24,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Publishes each committed message's receipt to knutepunkt/v1/{vendorId}/{deviceId}/receipts at
@@ -33,6 +36,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class Receipts implements MqttCallback {
 
     private static final Logger LOG = Logger.getLogger(Receipts.class);
+    private static final long WINDOW_WAIT_MILLIS = 200;
+    private static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
 
     private final MqttConfig config;
     private final MqttConnections connections;
@@ -40,7 +45,10 @@ public class Receipts implements MqttCallback {
     /** Paho refuses a publish beyond the broker's Receive Maximum instead of waiting: wait here. */
     private volatile Semaphore window = new Semaphore(20);
     private volatile int receiveMaximum = 20;
-    private MqttAsyncClient client;
+    private volatile MqttAsyncClient client;
+    private final java.util.concurrent.atomic.AtomicBoolean connecting = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile long nextAttempt;
+    private final java.util.concurrent.CompletableFuture<Void> firstAttempt = new java.util.concurrent.CompletableFuture<>();
 
     public Receipts(MqttConfig config, MqttConnections connections, MeterRegistry metrics) {
         this.config = config;
@@ -50,23 +58,23 @@ public class Receipts implements MqttCallback {
     }
 
     /**
-     * Never throws: the message is committed by now, and the receipt is stored with it; a receipt
-     * that cannot go out is counted, not retried, and must not make the message look uncommitted.
+     * Never throws and never waits long: the message is committed by now and its receipt stored
+     * with it; these threads also acknowledge messages. A receipt that cannot go out at once (broker
+     * away, window full for long) is counted, not retried.
      */
     public void publish(@Variable(Intake.VARIABLE) Intake intake) {
         if (intake.receipt() == null) {
             return;
         }
-        MqttAsyncClient c = client();
-        if (c == null || !c.isConnected()) {
+        MqttAsyncClient c = connected();
+        if (c == null) {
             unpublished.increment();
             return;
         }
-        byte[] payload = intake.receiptJson();
         String topic = "knutepunkt/v1/" + intake.vendorId() + "/" + intake.topicDeviceId() + "/receipts";
         Semaphore w = window;
         try {
-            if (!w.tryAcquire(5, TimeUnit.SECONDS)) {
+            if (!w.tryAcquire(WINDOW_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 unpublished.increment();
                 return;
             }
@@ -76,31 +84,65 @@ public class Receipts implements MqttCallback {
             return;
         }
         try {
-            MqttMessage m = new MqttMessage(payload, 1, false, null);
-            c.publish(topic, m, w, null);
-        } catch (MqttException e) {
+            c.publish(topic, new MqttMessage(intake.receiptJson(), 1, false, null), w, null);
+        } catch (MqttException | RuntimeException e) {
             w.release();
             unpublished.increment();
             LOG.debugf("receipt not published: %s", e.getMessage());
         }
     }
 
-    private synchronized MqttAsyncClient client() {
-        if (client == null) {
-            try {
+    /** The client when connected; otherwise starts (at most every few seconds) a connect in the background. */
+    private MqttAsyncClient connected() {
+        MqttAsyncClient c = client;
+        if (c != null && c.isConnected()) {
+            return c;
+        }
+        long now = System.nanoTime();
+        if (now >= nextAttempt && connecting.compareAndSet(false, true)) {
+            nextAttempt = now + RETRY.toNanos();
+            connectInBackground();
+        }
+        return null;
+    }
+
+    private synchronized void connectInBackground() {
+        try {
+            if (client == null) {
                 client = new MqttAsyncClient(config.url(), config.clientId() + "-receipts", new MemoryPersistence());
                 client.setCallback(this);
-                MqttConnectionOptions o = connections.options();
-                o.setCleanStart(true);
-                IMqttToken token = client.connect(o);
-                token.waitForCompletion(15_000);
-                sizeWindow(token);
-            } catch (MqttException e) {
-                LOG.warnf("receipt publisher cannot connect to %s: %s", config.url(), e.getMessage());
-                client = null;
             }
+            MqttConnectionOptions o = connections.options();
+            o.setCleanStart(true);
+            client.connect(o, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    sizeWindow(token);
+                    connecting.set(false);
+                    firstAttempt.complete(null);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    LOG.warnf("receipt publisher cannot connect to %s: %s", config.url(), e.getMessage());
+                    connecting.set(false);
+                    firstAttempt.complete(null);
+                }
+            });
+        } catch (MqttException | RuntimeException e) {
+            LOG.warnf("receipt publisher cannot connect to %s: %s", config.url(), e.getMessage());
+            connecting.set(false);
         }
-        return client;
+    }
+
+    /** At start-up (not on the acknowledgement path) waiting a little is fine: the first receipts should go out. */
+    void connectAtStart(@Observes StartupEvent start) throws InterruptedException {
+        connected();
+        try {
+            firstAttempt.get(RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Not yet: receipts go out once the background connect succeeds.
+        }
     }
 
     private void sizeWindow(IMqttToken connect) {

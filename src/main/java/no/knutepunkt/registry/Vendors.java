@@ -13,6 +13,8 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import no.knutepunkt.common.Unavailable;
+
 /**
  * Finds a vendor for every incoming message. Vendors change rarely and are read thousands of
  * times a second, so found vendors are kept for a short while; one not found is always looked up
@@ -36,7 +38,16 @@ public class Vendors {
         if (c != null && now - c.at() < KEEP.toNanos()) {
             return Optional.of(c.vendor());
         }
-        Optional<Vendor> v = load(id);
+        Optional<Vendor> v;
+        try {
+            v = load(id);
+        } catch (SQLException e) {
+            if (c != null) {
+                // Vendors change rarely: during a database outage the last known one is right.
+                return Optional.of(c.vendor());
+            }
+            throw new Unavailable("vendor lookup: the database is not reachable", e);
+        }
         v.ifPresentOrElse(found -> cache.put(id, new Cached(found, now)), () -> cache.remove(id));
         return v;
     }
@@ -46,15 +57,13 @@ public class Vendors {
         cache.remove(id);
     }
 
-    private Optional<Vendor> load(String id) {
+    private Optional<Vendor> load(String id) throws SQLException {
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT id, name, format FROM vendor WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new Vendor(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("vendor lookup failed", e);
         }
     }
 

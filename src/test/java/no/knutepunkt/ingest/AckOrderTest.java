@@ -56,4 +56,36 @@ class AckOrderTest {
         assertThat(acked).containsExactly(1);
         assertThat(order.size()).isEqualTo(2);
     }
+
+    /** Review S7: after its connection dropped, an order acknowledges nothing, even what completes later. */
+    @Test
+    void anAbandonedOrderNeverAcknowledges() throws Exception {
+        List<Integer> acked = new ArrayList<>();
+        AckOrder order = new AckOrder(acked::add, 1);
+        Object a = order.arrived(1);
+        java.util.concurrent.CompletableFuture<Object> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return order.arrived(2);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        order.abandon();
+        Object b = waiting.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        order.completed(a);
+        order.completed(b);
+        assertThat(acked).isEmpty();
+        assertThat(order.size()).isZero();
+    }
+
+    @Test
+    void drainingWaitsForTheLastAcknowledgement() throws Exception {
+        List<Integer> acked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AckOrder order = new AckOrder(acked::add, 10);
+        Object a = order.arrived(1);
+        assertThat(order.awaitEmpty(50)).isFalse();
+        java.util.concurrent.CompletableFuture.runAsync(() -> order.completed(a));
+        assertThat(order.awaitEmpty(5_000)).isTrue();
+        assertThat(acked).containsExactly(1);
+    }
 }

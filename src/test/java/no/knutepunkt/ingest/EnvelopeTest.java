@@ -34,6 +34,10 @@ class EnvelopeTest {
         public int writers() {
             return 1;
         }
+
+        public int queueCapacity() {
+            return 1;
+        }
     };
 
     private final Envelope envelope = new Envelope(null, Clock.systemUTC(), LIMITS);
