@@ -111,7 +111,9 @@ SELECT knutepunkt_create_time_series('measurement', $cols$
 $cols$, 'time', interval '7 days');
 CREATE INDEX measurement_patient ON measurement (patient_id, loinc, time DESC);
 
--- Refused readings (or unreadable messages), each with the raw bytes and why.
+-- Refused readings (or unreadable messages), one row per reading key with why. The raw bytes are
+-- the message's, stored once in inbound_message (a batch of a thousand bad readings must not copy
+-- its 64 KiB a thousand times); dead_letter_raw shows each dead letter with them.
 CREATE TABLE dead_letter (
     id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     inbound_message_id  uuid NOT NULL,
@@ -120,10 +122,14 @@ CREATE TABLE dead_letter (
     topic_device_id     text NOT NULL,
     reading_key         text,
     reason_code         text NOT NULL,
-    reason              text NOT NULL,
-    payload             bytea NOT NULL
+    reason              text NOT NULL
 );
 CREATE INDEX dead_letter_vendor ON dead_letter (vendor_id, received_at DESC);
+CREATE VIEW dead_letter_raw AS
+    SELECT d.id, d.inbound_message_id, d.received_at, d.vendor_id, d.topic_device_id, d.reading_key, d.reason_code, d.reason,
+           m.transport, m.message_id, m.payload
+      FROM dead_letter d
+      JOIN inbound_message m ON m.id = d.inbound_message_id AND m.received_at = d.received_at;
 
 -- received = stored + duplicate + parked + dead_lettered, per vendor. Each ingest transaction
 -- appends one delta row per vendor (no row is contended by concurrent writers); a job folds

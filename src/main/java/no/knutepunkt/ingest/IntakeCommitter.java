@@ -275,10 +275,25 @@ public class IntakeCommitter extends AsyncProcessorSupport {
                 }
             }
         }
+        // A gateway speaks for the devices behind it; it must not be another vendor's.
+        Map<Intake, Integer> gatewayQuery = new HashMap<>();
+        for (Pending p : batch) {
+            Intake in = p.intake();
+            if (in.rejection() == null && in.gatewayId() != null) {
+                gatewayQuery.put(in, queries.size());
+                queries.add(new DeviceRouting.Query(in.vendorId(), in.gatewayId(), in.receivedAt()));
+            }
+        }
         List<Route> routes = routing.route(c, queries);
 
         // A reading refused at routing refuses its whole message unless the message is a gateway batch.
         Map<Intake, Rejection> refusedAtRouting = new HashMap<>();
+        gatewayQuery.forEach((in, i) -> {
+            if (routes.get(i).status() == DeviceRouting.Status.FOREIGN) {
+                refusedAtRouting.put(in, new Rejection(Rejection.Reason.FOREIGN_DEVICE,
+                        "gateway '" + in.gatewayId() + "' is not registered to vendor '" + in.vendorId() + "'"));
+            }
+        });
         Map<Placed, Rejection> refusedReadings = new HashMap<>();
         for (int i = 0; i < placed.size(); i++) {
             if (routes.get(i).status() == DeviceRouting.Status.FOREIGN) {
@@ -349,12 +364,20 @@ public class IntakeCommitter extends AsyncProcessorSupport {
             Intake in = p.intake();
             Rejection whole = in.rejection() != null ? in.rejection() : refusedAtRouting.get(in);
             List<Result> messageResults = new ArrayList<>();
-            if (whole != null) {
-                List<String> keys = in.rejection() != null ? in.refusals().stream().map(Intake.Refusal::key).toList()
-                        : in.readings().stream().map(Reading::key).toList();
-                for (String key : keys) {
-                    messageResults.add(new Result(key, Status.REJECTED, whole.reason(), null));
-                    deadLetters.add(deadLetter(in, key, whole));
+            if (in.rejection() != null) {
+                for (Intake.Refusal refusal : in.refusals()) {
+                    messageResults.add(new Result(refusal.key(), Status.REJECTED, whole.reason(), null));
+                    deadLetters.add(deadLetter(in, refusal.key(), whole));
+                }
+            } else if (whole != null) {
+                // Refused at routing: every reading under this reason, those refused earlier under their own.
+                for (Reading r : in.readings()) {
+                    messageResults.add(new Result(r.key(), Status.REJECTED, whole.reason(), null));
+                    deadLetters.add(deadLetter(in, r.key(), whole));
+                }
+                for (Intake.Refusal refusal : in.refusals()) {
+                    messageResults.add(new Result(refusal.key(), Status.REJECTED, refusal.why().reason(), null));
+                    deadLetters.add(deadLetter(in, refusal.key(), refusal.why()));
                 }
             } else {
                 for (Reading r : in.readings()) {
@@ -406,8 +429,7 @@ public class IntakeCommitter extends AsyncProcessorSupport {
     }
 
     private static DeadLetterRow deadLetter(Intake in, String key, Rejection why) {
-        return new DeadLetterRow(in.id(), in.receivedAt(), in.vendorId(), in.topicDeviceId(), key, why.code().wire(), why.reason(),
-                in.payload());
+        return new DeadLetterRow(in.id(), in.receivedAt(), in.vendorId(), in.topicDeviceId(), key, why.code().wire(), why.reason());
     }
 
     private static String resultKey(Intake in, String readingKey) {

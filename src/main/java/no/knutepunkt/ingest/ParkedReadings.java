@@ -62,6 +62,8 @@ public class ParkedReadings {
             .visibility(com.fasterxml.jackson.annotation.PropertyAccessor.FIELD, com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.ANY)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            // A reading parked by an older hub may carry a field this one no longer knows.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
     public ParkedReadings(DataSource db, DeviceRouting routing, ObservationWriter observations, ReadingStore store) {

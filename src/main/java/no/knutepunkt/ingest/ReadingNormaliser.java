@@ -149,6 +149,11 @@ public class ReadingNormaliser {
         if (device.isEmpty()) {
             throw new Rejection(Reason.BAD_MESSAGE, "reading '" + key + "' names no device");
         }
+        if (gateway == null && !device.equals(deviceId)) {
+            // Only a gateway speaks for other devices; a device's message is its own readings.
+            throw new Rejection(Reason.DEVICE_MISMATCH, "reading '" + key + "' names device '" + device + "', not the device '"
+                    + deviceId + "' of the topic");
+        }
         checkIdentifier(device, "device");
         String model = parts.stream().map(p -> text(p.get("model"))).filter(Objects::nonNull).findFirst().orElse(null);
         boolean coreSite = parts.stream().anyMatch(p -> "core".equals(text(p.get("site"))));

@@ -1,7 +1,6 @@
 package no.knutepunkt.registry;
 
 import java.math.BigDecimal;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,6 +26,10 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class DeviceRouting {
+
+    /** The advisory lock space (first key) of device routing, apart from the hub's other advisory locks. */
+    private static final int LOCK_SPACE = 0x6b6e_7270;
+    private static final int LOCK_BUCKETS = 256;
 
     private static final String ROUTE = """
             SELECT q.idx, d.id, d.fhir_id, d.model, d.glucose_high, d.glucose_low,
@@ -85,14 +88,16 @@ public class DeviceRouting {
     }
 
     private static void lock(Connection c, Collection<DeviceKey> devices, boolean shared) throws SQLException {
+        // Devices share a fixed number of locks: a batch of a thousand devices takes at most
+        // LOCK_BUCKETS of PostgreSQL's lock table (max_locks_per_transaction × max_connections).
         // Sorted, so that two transactions never take the same locks in opposite orders.
-        TreeSet<String> keys = new TreeSet<>();
-        devices.forEach(d -> keys.add(d.vendorId() + '/' + d.serial()));
+        TreeSet<Integer> buckets = new TreeSet<>();
+        devices.forEach(d -> buckets.add(Math.floorMod((d.vendorId() + '/' + d.serial()).hashCode(), LOCK_BUCKETS)));
         String fn = shared ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock";
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + fn + "(hashtextextended(k, 0)) FROM unnest(?::text[]) WITH ORDINALITY AS u(k, n) ORDER BY n")) {
-            Array arr = c.createArrayOf("text", keys.toArray());
-            ps.setArray(1, arr);
+                "SELECT " + fn + "(?, b) FROM unnest(?::int[]) WITH ORDINALITY AS u(b, n) ORDER BY n")) {
+            ps.setInt(1, LOCK_SPACE);
+            ps.setArray(2, c.createArrayOf("int4", buckets.toArray()));
             ps.executeQuery().close();
         }
     }

@@ -32,7 +32,8 @@ public class ReadingStore {
             ) ON COMMIT DELETE ROWS
             """;
 
-    // Ordered by key: concurrent writers then take row locks in the same order and cannot deadlock.
+    // Ordered by key, so concurrent writers mostly take row locks in the same order; a deadlock the
+    // content key can still cause is detected by PostgreSQL and the batch retried.
     private static final String CLAIM = """
             INSERT INTO reading (id, vendor_id, identifier, device_serial, loinc, effective, content_key, kind, state,
                                  received_at, inbound_message_id, device_id, patient_id, enrollment_id,
@@ -109,12 +110,12 @@ public class ReadingStore {
         if (rows.isEmpty()) {
             return;
         }
-        BinaryCopy copy = new BinaryCopy(8);
+        BinaryCopy copy = new BinaryCopy(7);
         for (DeadLetterRow d : rows) {
             copy.row().uuid(d.inboundMessageId()).timestamptz(d.receivedAt()).text(d.vendorId()).text(d.topicDeviceId())
-                    .text(d.readingKey()).text(d.reasonCode()).text(d.reason()).bytes(d.payload());
+                    .text(d.readingKey()).text(d.reasonCode()).text(d.reason());
         }
-        copy.copyInto(c, "dead_letter (inbound_message_id, received_at, vendor_id, topic_device_id, reading_key, reason_code, reason, payload)");
+        copy.copyInto(c, "dead_letter (inbound_message_id, received_at, vendor_id, topic_device_id, reading_key, reason_code, reason)");
     }
 
     /** Appends each vendor's counts for this transaction. */
@@ -218,7 +219,4 @@ public class ReadingStore {
         return a;
     }
 
-    private static String time(OffsetDateTime t) {
-        return t == null ? null : t.toString();
-    }
 }

@@ -552,6 +552,26 @@ class BadInputTest {
         assertCounted(ACME, Tally.ZERO);
     }
 
+    /** Review S14: a gateway speaks for the devices behind it, so it must be its own vendor's too. */
+    @Test
+    void gatewayOfAnotherVendorIsRejectedWithEveryReading() throws Exception {
+        String scale = assignedDevice(MEDGW, "SC");
+        String gateway = serial("GW-OWNED");
+        Pilot.device(ACME, gateway);
+        String sent = iso(minutesAgo(1).withOffsetSameInstant(ZoneOffset.UTC));
+        String time = iso(minutesAgo(2).withOffsetSameInstant(ZoneOffset.UTC));
+        Sent s = send(MEDGW, gateway, medgw(gateway, sent, observation(1, scale, 188736, "81.2", 1731, time),
+                observation(2, scale, 999999, "1", 1731, time)));
+
+        // The readings the gateway carried, the good one and the one already refused for its code, are all rejected.
+        JsonNode receipt = s.receipt();
+        assertThat(receipt.get("status").asText()).isEqualTo("rejected");
+        assertThat(receipt.get("reason").asText()).contains(gateway);
+        assertThat(receipt.get("results")).extracting(r -> r.get("key").asText()).containsExactlyInAnyOrder(gateway + ":1", gateway + ":2");
+        assertThat(ledger.readings(MEDGW, scale)).isEmpty();
+        assertCounted(MEDGW, Tally.deadLettered(2));
+    }
+
     @Test
     void unregisteredVendorIsRejected() throws Exception {
         String stranger = serial("no-such-vendor");

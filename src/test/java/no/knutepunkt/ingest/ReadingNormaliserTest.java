@@ -284,4 +284,12 @@ class ReadingNormaliserTest {
         Rejection r = new Rejection(Reason.UNKNOWN_KIND, "unknown kind '" + "\u0000x".repeat(400) + "'");
         assertThat(r.reason()).doesNotContain("\u0000").hasSizeLessThanOrEqualTo(301);
     }
+
+    /** Review S14: without a gateway, a message's readings are its device's own; a mapping cannot put them on another. */
+    @Test
+    void aReadingOfAnotherDeviceWithoutAGatewayIsRefused() {
+        String msg = message("""
+                {"kind": "pulse", "value": 71, "unit": "/min", "time": "%s", "device": "OTHER-DEVICE"}""".formatted(T));
+        assertThat(refusal(msg).code()).isEqualTo(Reason.DEVICE_MISMATCH);
+    }
 }

@@ -104,7 +104,7 @@ public final class Ledger implements AutoCloseable {
     public List<DeadLetter> deadLetters(String vendor, String topicDevice) throws SQLException {
         List<DeadLetter> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT inbound_message_id, reading_key, reason_code, reason, payload FROM dead_letter
+                SELECT inbound_message_id, reading_key, reason_code, reason, payload FROM dead_letter_raw
                  WHERE vendor_id = ? AND topic_device_id = ? ORDER BY reading_key NULLS FIRST, id""")) {
             ps.setString(1, vendor);
             ps.setString(2, topicDevice);
