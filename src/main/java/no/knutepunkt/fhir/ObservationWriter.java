@@ -76,7 +76,12 @@ public class ObservationWriter {
             if (reading.badClock()) {
                 g.writeStartObject();
                 g.writeStringField("url", DEVICE_REPORTED_TIME);
-                g.writeStringField("valueDateTime", FhirTime.format(reading.deviceTime()));
+                if (FhirTime.representable(reading.deviceTime())) {
+                    g.writeStringField("valueDateTime", FhirTime.format(reading.deviceTime()));
+                } else {
+                    // Outside FHIR's years: kept as the device said it, as text.
+                    g.writeStringField("valueString", reading.deviceTime().toString());
+                }
                 g.writeEndObject();
             }
             if (gatewayId != null) {

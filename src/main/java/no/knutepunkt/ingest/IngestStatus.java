@@ -60,6 +60,21 @@ public class IngestStatus {
                         java.util.TreeMap::new)));
     }
 
+    /**
+     * The counts checked against the rows they count (stored and parked readings, dead letters), in
+     * one snapshot. Counts whole tables: for operators and tests, not for monitoring every minute.
+     */
+    @GET
+    @Path("/reconciliation")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Reconciled reconciliation() {
+        Tallies.Reconciliation r = tallies.reconcile();
+        return new Reconciled(Counts.of(r.counts()), r.storedRows(), r.parkedRows(), r.deadLetterRows(), r.consistent());
+    }
+
+    public record Reconciled(Counts counts, long storedReadingRows, long parkedReadingRows, long deadLetterRows, boolean consistent) {
+    }
+
     /** Scrapes are frequent; the totals are read at most every two seconds. */
     private TallyDelta recentTotal() {
         Snapshot s = cached.get();

@@ -30,6 +30,7 @@ public class UnitConverter {
     private static final BigDecimal GLUCOSE_MG_DL_PER_MMOL_L = new BigDecimal("18.016");
     private static final BigDecimal FIVE_NINTHS = BigDecimal.valueOf(5).divide(BigDecimal.valueOf(9), PRECISION);
     private static final BigDecimal THIRTY_TWO = BigDecimal.valueOf(32);
+    private static final BigDecimal KELVIN_AT_ZERO_CELSIUS = new BigDecimal("273.15");
     /** Enough significant digits that UCUM's precision tracking does not round the factor. */
     private static final String ONE = "1.000000000000000000";
 
@@ -75,7 +76,8 @@ public class UnitConverter {
             return switch (unit) {
                 case "Cel" -> Conversion.factor(BigDecimal.ONE);
                 case "[degF]" -> new Conversion(THIRTY_TWO, FIVE_NINTHS, BigDecimal.ONE, null);
-                default -> Conversion.failed("unit '" + unit + "' is not a temperature unit (use Cel or [degF])");
+                case "K" -> new Conversion(KELVIN_AT_ZERO_CELSIUS, BigDecimal.ONE, BigDecimal.ONE, null);
+                default -> Conversion.failed("unit '" + unit + "' is not a temperature unit (Cel, [degF] or K)");
             };
         }
         String invalid = ucum.validate(unit);

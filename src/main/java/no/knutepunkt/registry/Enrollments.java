@@ -120,7 +120,7 @@ class Enrollments {
 
     /** The enrollment, locked until the transaction ends: its period and its assignments change together. */
     Optional<Enrollment> lock(Connection c, UUID id) throws SQLException {
-        List<Enrollment> found = query(c, "SELECT " + COLUMNS + " FROM enrollment WHERE id = ? FOR UPDATE", id);
+        List<Enrollment> found = query(c, "SELECT " + COLUMNS + " FROM enrollment WHERE id = ? FOR NO KEY UPDATE", id);
         return found.stream().findFirst();
     }
 

@@ -29,7 +29,6 @@ final class BinaryCopy {
     private byte[] buf = new byte[64 * 1024];
     private int size;
     private final int columns;
-    private int rows;
 
     BinaryCopy(int columns) {
         this.columns = columns;
@@ -40,12 +39,7 @@ final class BinaryCopy {
 
     BinaryCopy row() {
         int16(columns);
-        rows++;
         return this;
-    }
-
-    int rows() {
-        return rows;
     }
 
     BinaryCopy uuid(UUID v) {

@@ -45,6 +45,12 @@ public class Tallies {
                 dead_lettered = reading_tally.dead_lettered + excluded.dead_lettered
             """;
 
+    private static final String ROWS = """
+            SELECT count(*) FILTER (WHERE state = 'stored'), count(*) FILTER (WHERE state = 'parked'),
+                   (SELECT count(*) FROM dead_letter)
+              FROM reading
+            """;
+
     private final DataSource db;
 
     public Tallies(DataSource db) {
@@ -62,6 +68,41 @@ public class Tallies {
             throw new IllegalStateException("reading counts could not be read", e);
         }
         return totals;
+    }
+
+    /**
+     * The counts against the rows they count, in one snapshot: stored and parked readings, dead
+     * letters. Counts whole tables, so it is for operators and tests, not for every scrape.
+     */
+    public Reconciliation reconcile() {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try (Statement s = c.createStatement()) {
+                TallyDelta total = TallyDelta.ZERO;
+                try (ResultSet rs = s.executeQuery(TOTALS)) {
+                    while (rs.next()) {
+                        total = total.plus(new TallyDelta(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)));
+                    }
+                }
+                try (ResultSet rs = s.executeQuery(ROWS)) {
+                    rs.next();
+                    Reconciliation r = new Reconciliation(total, rs.getLong(1), rs.getLong(2), rs.getLong(3));
+                    c.commit();
+                    return r;
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("counts could not be reconciled", e);
+        }
+    }
+
+    /** The counts, and the rows behind the three of them that rows can show. */
+    public record Reconciliation(TallyDelta counts, long storedRows, long parkedRows, long deadLetterRows) {
+        public boolean consistent() {
+            return counts.balances() && counts.stored() == storedRows && counts.parked() == parkedRows
+                    && counts.deadLettered() == deadLetterRows;
+        }
     }
 
     /** Keeps the delta table small, so that reading the totals stays cheap. */

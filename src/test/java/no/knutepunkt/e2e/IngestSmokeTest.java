@@ -65,4 +65,12 @@ class IngestSmokeTest {
                     .until(() -> r.count("SELECT count(*) FROM inbound_message WHERE topic_device_id = ?", device) == 1);
         }
     }
+
+    /** The counts agree with the rows they count, after whatever the tests before this one did. */
+    @Test
+    void countsReconcileWithTheRows() {
+        io.restassured.RestAssured.get("/status/reconciliation").then().statusCode(200)
+                .body("consistent", org.hamcrest.Matchers.is(true))
+                .body("counts.balanced", org.hamcrest.Matchers.is(true));
+    }
 }

@@ -135,6 +135,10 @@ class KillNineIT {
                     assertThat(total.get("deadLettered").asLong()).isZero();
                     assertThat(total.get("parked").asLong()).isZero();
                     assertThat(count(c, "SELECT count(*) FROM measurement")).isGreaterThanOrEqualTo(rows);
+                    JsonNode reconciled = new ObjectMapper().readTree(HttpClient.newHttpClient().send(
+                            HttpRequest.newBuilder(URI.create(hub.url() + "/status/reconciliation")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body());
+                    assertThat(reconciled.get("consistent").asBoolean()).as("counts against rows: %s", reconciled).isTrue();
                 }
             } finally {
                 hub.stop();

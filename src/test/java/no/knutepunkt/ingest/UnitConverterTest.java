@@ -50,7 +50,9 @@ class UnitConverterTest {
     void fahrenheitByItsFormulaNotByUcum() {
         assertThat(convert(Kind.TEMPERATURE, "98.6", "[degF]")).isEqualByComparingTo("37");
         assertThat(rounded(Kind.TEMPERATURE, "101.3", "[degF]")).isEqualTo("38.5");
-        assertThatThrownBy(() -> convert(Kind.TEMPERATURE, "310", "K"))
+        // Kelvin is an offset scale too: 310.15 K = 37 °C.
+        assertThat(convert(Kind.TEMPERATURE, "310.15", "K")).isEqualByComparingTo("37");
+        assertThatThrownBy(() -> convert(Kind.TEMPERATURE, "98", "[degR]"))
                 .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.code()).isEqualTo(Rejection.Reason.UNIT_NOT_CONVERTIBLE));
     }
 
