@@ -44,6 +44,8 @@ CREATE TABLE device (
     created_at    timestamptz NOT NULL DEFAULT now(),
     UNIQUE (vendor_id, serial)
 );
+-- A serial unknown to its vendor is looked for among other vendors' devices (a foreign device).
+CREATE INDEX device_serial ON device (serial);
 
 CREATE TABLE enrollment (
     id                          uuid PRIMARY KEY,

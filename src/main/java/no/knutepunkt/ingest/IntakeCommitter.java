@@ -83,7 +83,7 @@ public class IntakeCommitter extends AsyncProcessorSupport {
     private final ExecutorService completions;
     private final Timer commitTimer;
     private final DistributionSummary batchSize;
-    private final MeterRegistry metrics;
+    private final java.util.Map<Status, io.micrometer.core.instrument.Counter> outcomes;
 
     public IntakeCommitter(DataSource db, DeviceRouting routing, ObservationWriter observations, ReadingStore store,
             IngestConfig config, ObjectMapper json, ParkedReadings parked, MeterRegistry metrics) {
@@ -94,7 +94,6 @@ public class IntakeCommitter extends AsyncProcessorSupport {
         this.config = config;
         this.json = json;
         this.parked = parked;
-        this.metrics = metrics;
         this.queue = new LinkedBlockingQueue<>(config.queueCapacity());
         this.completions = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "ingest-completion");
@@ -105,6 +104,11 @@ public class IntakeCommitter extends AsyncProcessorSupport {
                 .publishPercentiles(0.5, 0.99).register(metrics);
         this.batchSize = DistributionSummary.builder("knutepunkt.ingest.batch.messages")
                 .description("Messages per ingest transaction").register(metrics);
+        this.outcomes = new java.util.EnumMap<>(Status.class);
+        for (Status st : Status.values()) {
+            outcomes.put(st, io.micrometer.core.instrument.Counter.builder("knutepunkt.ingest.readings").tag("outcome", st.wire())
+                    .description("Readings committed by this instance, by outcome").register(metrics));
+        }
     }
 
     @Override
@@ -463,7 +467,7 @@ public class IntakeCommitter extends AsyncProcessorSupport {
 
     private void count(Receipt receipt) {
         for (Result r : receipt.results()) {
-            metrics.counter("knutepunkt.ingest.readings", "outcome", r.status().wire()).increment();
+            outcomes.get(r.status()).increment();
         }
     }
 
