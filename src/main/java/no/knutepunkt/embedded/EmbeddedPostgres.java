@@ -236,6 +236,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
         all.put("synchronous_commit", "on");
         all.put("full_page_writes", "on");
         all.put("max_connections", "100");
+        // A checkpoint makes the next change of every page write the whole page to the WAL; with
+        // readings arriving all the time, fewer checkpoints mean far less WAL (not less durability).
+        all.put("max_wal_size", "'2GB'");
+        all.put("checkpoint_timeout", "'15min'");
         all.putAll(settings);
         StringBuilder text = new StringBuilder("# Written by EmbeddedPostgres at every start; edits are lost.\n");
         all.forEach((key, value) -> text.append(key).append(" = ").append(value).append('\n'));

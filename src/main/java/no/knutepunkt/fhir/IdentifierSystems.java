@@ -1,5 +1,12 @@
 package no.knutepunkt.fhir;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
 /**
  * The identifier systems (clinical-coding.md) that Observations, Patients and Devices carry, and
  * that receivers search by, e.g. for conditional create on {@link #vendorMessage}.
@@ -52,11 +59,24 @@ public final class IdentifierSystems {
     }
 
     /**
-     * The Observation's id, derived from its identifier: a redelivered or replayed reading gets the
-     * same id, so the id itself is stable for receivers.
+     * The Observation's id: time-ordered (UUIDv7 layout, the effective millisecond first) so that
+     * stored readings go to the end of the id index rather than to a random page of it, and derived
+     * from the identifier for the rest, so the same reading gets the same id. Identity itself is the
+     * identifier's unique constraint, not this id.
      */
-    public static java.util.UUID observationId(String vendorId, String identifierValue) {
-        return java.util.UUID.nameUUIDFromBytes((vendorMessage(vendorId) + '|' + identifierValue)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    public static UUID observationId(String vendorId, String identifierValue, OffsetDateTime effective) {
+        byte[] hash;
+        try {
+            hash = MessageDigest.getInstance("SHA-256").digest((vendorMessage(vendorId) + '|' + identifierValue)
+                    .getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long hi = ByteBuffer.wrap(hash, 0, 8).getLong();
+        long lo = ByteBuffer.wrap(hash, 8, 8).getLong();
+        long millis = effective.toInstant().toEpochMilli();
+        long msb = (millis << 16) | 0x7000L | (hi & 0x0FFFL);
+        long lsb = (lo & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(msb, lsb);
     }
 }

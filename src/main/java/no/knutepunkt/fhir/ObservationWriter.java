@@ -1,14 +1,16 @@
 package no.knutepunkt.fhir;
 
 import java.io.IOException;
-import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
 import jakarta.inject.Singleton;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 
@@ -53,14 +55,20 @@ public class ObservationWriter {
      */
     public String write(UUID observationId, String vendorId, Reading reading, DeviceRouting.Subject subject,
             String gatewayId, OffsetDateTime issued) {
-        StringWriter out = new StringWriter(1536);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        return new String(writeUtf8(observationId, vendorId, reading, subject, gatewayId, issued), StandardCharsets.UTF_8);
+    }
+
+    /** As {@link #write}, as the UTF-8 bytes the database stores: the ingest path never needs the String. */
+    public byte[] writeUtf8(UUID observationId, String vendorId, Reading reading, DeviceRouting.Subject subject,
+            String gatewayId, OffsetDateTime issued) {
+        ByteArrayBuilder out = new ByteArrayBuilder(1536);
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             write(g, observationId, vendorId, reading, subject, gatewayId, issued);
         } catch (IOException e) {
-            // A StringWriter does not fail; this only satisfies the generator's signature.
+            // Writing to memory does not fail; this only satisfies the generator's signature.
             throw new UncheckedIOException(e);
         }
-        return out.toString();
+        return out.toByteArray();
     }
 
     private static void write(JsonGenerator g, UUID observationId, String vendorId, Reading reading,

@@ -311,11 +311,11 @@ public class IntakeCommitter extends AsyncProcessorSupport {
             }
         }
 
-        Map<String, Result> results = new HashMap<>();
+        Map<ResultKey, Result> results = new HashMap<>(placed.size() * 2);
         List<ReadingRow> rows = new ArrayList<>();
-        Map<UUID, List<MeasurementRow>> measurementsByReading = new HashMap<>();
-        Set<String> identities = new HashSet<>();
-        Set<String> contents = new HashSet<>();
+        Map<UUID, List<MeasurementRow>> measurementsByReading = new HashMap<>(placed.size() * 2);
+        Set<IdentityKey> identities = new HashSet<>(placed.size() * 2);
+        Set<ContentKey> contents = new HashSet<>(placed.size() * 2);
         for (int i = 0; i < placed.size(); i++) {
             Placed p = placed.get(i);
             if (refusedAtRouting.containsKey(p.intake()) || refusedReadings.containsKey(p)) {
@@ -323,12 +323,11 @@ public class IntakeCommitter extends AsyncProcessorSupport {
             }
             Intake in = p.intake();
             Reading r = p.reading();
-            UUID id = IdentifierSystems.observationId(in.vendorId(), r.key());
-            String resultKey = resultKey(in, r.key());
-            String content = r.contentKey() == null ? null
-                    : in.vendorId() + '\n' + r.device() + '\n' + r.kind().primaryLoinc() + '\n' + r.contentKey();
-            // The same reading twice in one batch: the first claims it, the others are duplicates.
-            if (!identities.add(in.vendorId() + '\n' + r.key()) || content != null && !contents.add(content)) {
+            UUID id = IdentifierSystems.observationId(in.vendorId(), r.key(), r.effective());
+            ResultKey resultKey = new ResultKey(in.id(), r.key());
+            ContentKey content = r.contentKey() == null ? null
+                    : new ContentKey(in.vendorId(), r.device(), r.kind().primaryLoinc(), r.contentKey());
+            if (!identities.add(new IdentityKey(in.vendorId(), r.key())) || content != null && !contents.add(content)) {
                 results.put(resultKey, new Result(r.key(), Status.DUPLICATE, null, null));
                 continue;
             }
@@ -347,7 +346,7 @@ public class IntakeCommitter extends AsyncProcessorSupport {
         Set<UUID> claimed = store.claim(c, rows);
         List<MeasurementRow> measurements = new ArrayList<>();
         for (ReadingRow row : rows) {
-            String key = resultKey(row.vendorId(), row.inboundMessageId(), row.identifier());
+            ResultKey key = new ResultKey(row.inboundMessageId(), row.identifier());
             if (!claimed.contains(row.id())) {
                 results.put(key, new Result(row.identifier(), Status.DUPLICATE, null, null));
             } else if (row.stored()) {
@@ -390,7 +389,7 @@ public class IntakeCommitter extends AsyncProcessorSupport {
                         messageResults.add(new Result(r.key(), Status.REJECTED, refused.reason(), null));
                         deadLetters.add(deadLetter(in, r.key(), refused));
                     } else {
-                        messageResults.add(results.get(resultKey(in, r.key())));
+                        messageResults.add(results.get(new ResultKey(in.id(), r.key())));
                     }
                 }
                 for (Intake.Refusal refusal : in.refusals()) {
@@ -436,12 +435,16 @@ public class IntakeCommitter extends AsyncProcessorSupport {
         return new DeadLetterRow(in.id(), in.receivedAt(), in.vendorId(), in.topicDeviceId(), key, why.code().wire(), why.reason());
     }
 
-    private static String resultKey(Intake in, String readingKey) {
-        return resultKey(in.vendorId(), in.id(), readingKey);
+    /** A reading of a message in this batch. */
+    private record ResultKey(UUID intake, String readingKey) {
     }
 
-    private static String resultKey(String vendorId, UUID intake, String readingKey) {
-        return vendorId + '\n' + intake + '\n' + readingKey;
+    /** The identifier half of the duplicate rule. */
+    private record IdentityKey(String vendorId, String identifier) {
+    }
+
+    /** The content half of the duplicate rule. */
+    private record ContentKey(String vendorId, String device, String loinc, String content) {
     }
 
     private String toJson(Receipt receipt) {

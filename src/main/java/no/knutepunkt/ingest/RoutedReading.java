@@ -21,7 +21,7 @@ record RoutedReading(ReadingRow row, List<MeasurementRow> measurements) {
     static RoutedReading of(UUID id, String vendorId, Reading reading, Route route, String gatewayId, OffsetDateTime receivedAt,
             UUID inboundMessageId, ObservationWriter observations) {
         Reading filled = withMeterLimits(reading, route);
-        String observation = observations.write(id, vendorId, filled, route.assignment().subject(), gatewayId, receivedAt);
+        byte[] observation = observations.writeUtf8(id, vendorId, filled, route.assignment().subject(), gatewayId, receivedAt);
         ReadingRow row = new ReadingRow(id, vendorId, reading.key(), reading.device(), reading.kind().primaryLoinc(),
                 reading.effective(), reading.contentKey(), reading.kind().key(), receivedAt, inboundMessageId, route.device().id(),
                 route.assignment().subject().patientId(), route.assignment().enrollmentId(), observation, null, null);

@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -31,14 +33,17 @@ public class DeviceRouting {
     private static final int LOCK_SPACE = 0x6b6e_7270;
     private static final int LOCK_BUCKETS = 256;
 
+    // One row per assignment of each device that overlaps the time its readings in this batch
+    // cover (or one row with no assignment): devices, not readings, so a batch asks far fewer rows.
     private static final String ROUTE = """
-            SELECT q.idx, d.id, d.fhir_id, d.model, d.glucose_high, d.glucose_low,
+            SELECT q.idx, d.id, d.fhir_id, d.model, d.glucose_high, d.glucose_low, a.valid_from, a.valid_to,
                    e.id, p.id, p.identifier_system, p.identifier, p.given_name, p.family_name, o.org_number, o.name,
                    d.id IS NULL AND EXISTS (SELECT 1 FROM device f WHERE f.serial = q.serial AND f.vendor_id <> q.vendor_id)
-              FROM unnest(?::text[], ?::text[], ?::text[]::timestamptz[]) WITH ORDINALITY AS q(vendor_id, serial, at, idx)
+              FROM unnest(?::text[], ?::text[], ?::text[]::timestamptz[], ?::text[]::timestamptz[])
+                   WITH ORDINALITY AS q(vendor_id, serial, earliest, latest, idx)
               LEFT JOIN device d ON d.vendor_id = q.vendor_id AND d.serial = q.serial
-              LEFT JOIN device_assignment a ON a.device_id = d.id AND a.valid_from <= q.at
-                                           AND (a.valid_to IS NULL OR q.at < a.valid_to)
+              LEFT JOIN device_assignment a ON a.device_id = d.id AND a.valid_from <= q.latest
+                                           AND (a.valid_to IS NULL OR q.earliest < a.valid_to)
               LEFT JOIN enrollment e ON e.id = a.enrollment_id
               LEFT JOIN patient p ON p.id = e.patient_id
               LEFT JOIN organisation o ON o.id = e.responsible_organisation_id
@@ -52,34 +57,80 @@ public class DeviceRouting {
         if (queries.isEmpty()) {
             return routes;
         }
-        lock(c, queries.stream().map(q -> new DeviceKey(q.vendorId(), q.serial())).toList(), true);
+        Map<DeviceKey, Span> devices = new LinkedHashMap<>();
+        for (Query q : queries) {
+            devices.merge(new DeviceKey(q.vendorId(), q.serial()), new Span(q.at(), q.at()), Span::widen);
+        }
+        lock(c, devices.keySet(), true);
+        List<DeviceKey> keys = new ArrayList<>(devices.keySet());
+        List<Found> found = new ArrayList<>(java.util.Collections.nCopies(keys.size(), null));
         try (PreparedStatement ps = c.prepareStatement(ROUTE)) {
-            ps.setArray(1, c.createArrayOf("text", queries.stream().map(Query::vendorId).toArray()));
-            ps.setArray(2, c.createArrayOf("text", queries.stream().map(Query::serial).toArray()));
-            ps.setArray(3, c.createArrayOf("text", queries.stream().map(q -> q.at().toString()).toArray()));
+            ps.setArray(1, c.createArrayOf("text", keys.stream().map(DeviceKey::vendorId).toArray()));
+            ps.setArray(2, c.createArrayOf("text", keys.stream().map(DeviceKey::serial).toArray()));
+            ps.setArray(3, c.createArrayOf("text", keys.stream().map(k -> devices.get(k).earliest().toString()).toArray()));
+            ps.setArray(4, c.createArrayOf("text", keys.stream().map(k -> devices.get(k).latest().toString()).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int i = rs.getInt(1) - 1;
-                    routes.set(i, read(rs));
+                    found.set(i, Found.add(found.get(i), rs));
                 }
             }
+        }
+        Map<DeviceKey, Found> byDevice = new java.util.HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            byDevice.put(keys.get(i), found.get(i));
+        }
+        for (int i = 0; i < queries.size(); i++) {
+            Query q = queries.get(i);
+            routes.set(i, byDevice.get(new DeviceKey(q.vendorId(), q.serial())).routeAt(q.at()));
         }
         return routes;
     }
 
-    private static Route read(ResultSet rs) throws SQLException {
-        long device = rs.getLong(2);
-        if (rs.wasNull()) {
-            return rs.getBoolean(15) ? Route.FOREIGN : Route.UNKNOWN;
+    /** The earliest and latest time a device's readings in a batch have. */
+    private record Span(OffsetDateTime earliest, OffsetDateTime latest) {
+        Span widen(Span other) {
+            return new Span(earliest.isBefore(other.earliest) ? earliest : other.earliest,
+                    latest.isAfter(other.latest) ? latest : other.latest);
         }
-        DeviceInfo info = new DeviceInfo(device, rs.getObject(3, UUID.class), rs.getString(4), rs.getBigDecimal(5), rs.getBigDecimal(6));
-        UUID enrollment = rs.getObject(7, UUID.class);
-        if (enrollment == null) {
-            return new Route(Status.UNASSIGNED, info, null);
+    }
+
+    /** What the routing query found for one device: the device, and its assignments in the batch's span. */
+    private record Found(DeviceInfo device, boolean foreign, List<Period> assignments) {
+
+        static Found add(Found sofar, ResultSet rs) throws SQLException {
+            long id = rs.getLong(2);
+            if (rs.wasNull()) {
+                return new Found(null, rs.getBoolean(17), List.of());
+            }
+            Found f = sofar != null ? sofar
+                    : new Found(new DeviceInfo(id, rs.getObject(3, UUID.class), rs.getString(4), rs.getBigDecimal(5), rs.getBigDecimal(6)),
+                            false, new ArrayList<>());
+            UUID enrollment = rs.getObject(9, UUID.class);
+            if (enrollment != null) {
+                Subject subject = new Subject(rs.getObject(10, UUID.class), rs.getString(11), rs.getString(12),
+                        rs.getString(13) + " " + rs.getString(14), rs.getString(15), rs.getString(16));
+                f.assignments().add(new Period(rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class),
+                        new Assignment(enrollment, subject)));
+            }
+            return f;
         }
-        Subject subject = new Subject(rs.getObject(8, UUID.class), rs.getString(9), rs.getString(10),
-                rs.getString(11) + " " + rs.getString(12), rs.getString(13), rs.getString(14));
-        return new Route(Status.ROUTED, info, new Assignment(enrollment, subject));
+
+        /** The rule of device-contract.md, "Which patient": the assignment whose period [from, to) holds the time. */
+        Route routeAt(OffsetDateTime at) {
+            if (device == null) {
+                return foreign ? Route.FOREIGN : Route.UNKNOWN;
+            }
+            for (Period p : assignments) {
+                if (!p.from().isAfter(at) && (p.to() == null || at.isBefore(p.to()))) {
+                    return new Route(Status.ROUTED, device, p.assignment());
+                }
+            }
+            return new Route(Status.UNASSIGNED, device, null);
+        }
+    }
+
+    private record Period(OffsetDateTime from, OffsetDateTime to, Assignment assignment) {
     }
 
     /** Takes the exclusive lock on these devices, for routing their parked readings again. */

@@ -25,9 +25,22 @@ final class BinaryCopy {
     private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
     private static final BigInteger TEN_THOUSAND = BigInteger.valueOf(10_000);
 
-    /** A plain growable buffer: ByteArrayOutputStream synchronises every single-byte write. */
-    private byte[] buf = new byte[64 * 1024];
+    /**
+     * A plain growable buffer (ByteArrayOutputStream synchronises every single-byte write), kept per
+     * thread between copies: a writer copies megabytes per batch, and should not allocate them anew.
+     */
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
+    private static final int KEEP_AT_MOST = 32 * 1024 * 1024;
+
+    private byte[] buf = takeBuffer();
     private int size;
+
+    /** Taken out while in use, so two copies in progress on one thread never share a buffer. */
+    private static byte[] takeBuffer() {
+        byte[] b = BUFFERS.get();
+        BUFFERS.remove();
+        return b;
+    }
     private final int columns;
 
     BinaryCopy(int columns) {
@@ -53,7 +66,36 @@ final class BinaryCopy {
     }
 
     BinaryCopy text(String v) {
-        return v == null ? nul() : bytes(v.getBytes(StandardCharsets.UTF_8));
+        if (v == null) {
+            return nul();
+        }
+        int n = v.length();
+        ensure(4 + n);
+        int lengthAt = size;
+        size += 4;
+        for (int i = 0; i < n; i++) {
+            char ch = v.charAt(i);
+            if (ch >= 0x80) {
+                // Not ASCII: encode the rest the general way.
+                size = lengthAt + 4;
+                byte[] utf8 = v.getBytes(StandardCharsets.UTF_8);
+                ensure(utf8.length);
+                System.arraycopy(utf8, 0, buf, size, utf8.length);
+                size += utf8.length;
+                patchLength(lengthAt, utf8.length);
+                return this;
+            }
+            buf[size++] = (byte) ch;
+        }
+        patchLength(lengthAt, n);
+        return this;
+    }
+
+    private void patchLength(int at, int length) {
+        buf[at] = (byte) (length >>> 24);
+        buf[at + 1] = (byte) (length >>> 16);
+        buf[at + 2] = (byte) (length >>> 8);
+        buf[at + 3] = (byte) length;
     }
 
     BinaryCopy bytes(byte[] v) {
@@ -131,6 +173,9 @@ final class BinaryCopy {
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
+            }
+            if (buf.length <= KEEP_AT_MOST) {
+                BUFFERS.set(buf);
             }
         }
     }

@@ -4,12 +4,12 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
- * A reading as the {@code reading} table keeps it: its identity (both duplicate keys) and either
+ * A reading as the {@code reading} table keeps it (the Observation as UTF-8 JSON): its identity (both duplicate keys) and either
  * its Observation (stored) or what is needed to build one later (parked).
  */
 public record ReadingRow(UUID id, String vendorId, String identifier, String deviceSerial, String loinc,
         OffsetDateTime effective, String contentKey, String kind, OffsetDateTime receivedAt, UUID inboundMessageId,
-        Long deviceId, UUID patientId, UUID enrollmentId, String observation, String parkedReading, String parkedReason) {
+        Long deviceId, UUID patientId, UUID enrollmentId, byte[] observation, String parkedReading, String parkedReason) {
 
     public boolean stored() {
         return observation != null;

@@ -71,7 +71,7 @@ public class ReadingStore {
             copy.row().uuid(r.id()).text(r.vendorId()).text(r.identifier()).text(r.deviceSerial()).text(r.loinc())
                     .timestamptz(r.effective()).text(r.contentKey()).text(r.kind()).timestamptz(r.receivedAt())
                     .uuid(r.inboundMessageId()).int8(r.deviceId()).uuid(r.patientId()).uuid(r.enrollmentId())
-                    .text(r.observation()).text(r.parkedReading()).text(r.parkedReason());
+                    .bytes(r.observation()).text(r.parkedReading()).text(r.parkedReason());
         }
         copy.copyInto(c, "reading_staging");
         try (PreparedStatement ps = c.prepareStatement(CLAIM); ResultSet rs = ps.executeQuery()) {
@@ -188,7 +188,7 @@ public class ReadingStore {
             ps.setArray(2, c.createArrayOf("bigint", col(rows, ReadingRow::deviceId)));
             ps.setArray(3, c.createArrayOf("uuid", col(rows, ReadingRow::patientId)));
             ps.setArray(4, c.createArrayOf("uuid", col(rows, ReadingRow::enrollmentId)));
-            ps.setArray(5, c.createArrayOf("text", col(rows, ReadingRow::observation)));
+            ps.setArray(5, c.createArrayOf("text", col(rows, r -> new String(r.observation(), java.nio.charset.StandardCharsets.UTF_8))));
             return ps.executeUpdate();
         }
     }

@@ -95,7 +95,14 @@ public final class LoadGenerator implements AutoCloseable {
      * @return what was published
      */
     public Run run(List<SimulatedDevice> fleet, double readingsPerSecond, Duration duration) throws InterruptedException {
+        return run(fleet, readingsPerSecond, duration, Long.MAX_VALUE);
+    }
+
+    /** As {@link #run(List, double, Duration)}, stopping early once {@code maxReadings} have been published. */
+    public Run run(List<SimulatedDevice> fleet, double readingsPerSecond, Duration duration, long maxReadings)
+            throws InterruptedException {
         long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong budget = new java.util.concurrent.atomic.AtomicLong(maxReadings);
         long end = start + duration.toNanos();
         LongAdder messages = new LongAdder();
         LongAdder readings = new LongAdder();
@@ -111,7 +118,7 @@ public final class LoadGenerator implements AutoCloseable {
                 long[] lastTime = new long[share.size()];
                 double sentReadings = 0;
                 int i = 0;
-                while (System.nanoTime() < end && !share.isEmpty()) {
+                while (System.nanoTime() < end && !share.isEmpty() && budget.get() > 0) {
                     if (perThread > 0) {
                         long due = start + (long) (sentReadings / perThread * 1e9);
                         long wait = due - System.nanoTime();
@@ -129,6 +136,7 @@ public final class LoadGenerator implements AutoCloseable {
                     }
                     messages.increment();
                     readings.add(n);
+                    budget.addAndGet(-n);
                     sentReadings += n;
                 }
             }, "load-" + c);
