@@ -45,11 +45,18 @@ final class BareSubscriber implements AutoCloseable {
     private final List<MqttAsyncClient> clients = new ArrayList<>();
     private final Thread writer;
     private final Consumer<String> committed;
+    private final java.util.function.ToIntFunction<String> readingsOfTopic;
+    private final java.util.concurrent.atomic.LongAdder committedReadings = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean running = true;
 
+    /**
+     * @param committed       told each committed message's id (for latency)
+     * @param readingsOfTopic readings a message on a topic carries, to count throughput as the hub's is counted
+     */
     BareSubscriber(String mqttUrl, String jdbcUrl, String user, String password, int consumers, int receiveMaximum, String group,
-            Consumer<String> committed) throws Exception {
+            Consumer<String> committed, java.util.function.ToIntFunction<String> readingsOfTopic) throws Exception {
         this.committed = committed;
+        this.readingsOfTopic = readingsOfTopic;
         Connection db = DriverManager.getConnection(jdbcUrl, user, password);
         try (var s = db.createStatement()) {
             s.execute(TABLE);
@@ -100,6 +107,7 @@ final class BareSubscriber implements AutoCloseable {
                 for (int i = 0; i < batch.size(); i++) {
                     Arrived a = batch.get(i);
                     a.client().messageArrivedComplete(a.id(), 1);
+                    committedReadings.add(readingsOfTopic.applyAsInt(a.topic()));
                     committed.accept(ids.get(i));
                 }
                 batch.clear();
@@ -155,6 +163,11 @@ final class BareSubscriber implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** Readings of the messages committed so far. */
+    long committedReadings() {
+        return committedReadings.sum();
     }
 
     @Override

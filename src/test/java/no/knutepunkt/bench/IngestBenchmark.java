@@ -43,7 +43,10 @@ public final class IngestBenchmark {
     private static final int FIRST_STEP = Integer.getInteger("bench.first-step", 4000);
     private static final int STEP = Integer.getInteger("bench.step", 2000);
     private static final int LAST_STEP = Integer.getInteger("bench.last-step", 40000);
-    private static final int STEP_SECONDS = Integer.getInteger("bench.step-seconds", 15);
+    private static final int STEP_SECONDS = Integer.getInteger("bench.step-seconds", 20);
+    private static final int SETTLE_SECONDS = 5;
+    private static final int WARM_UP_SECONDS = Integer.getInteger("bench.warm-up-seconds", 30);
+    private static final int WARM_UP_RATE = Integer.getInteger("bench.warm-up-rate", 3000);
 
     public static void main(String[] args) throws Exception {
         String run = Long.toString(System.currentTimeMillis(), 36);
@@ -90,9 +93,13 @@ public final class IngestBenchmark {
             process.start();
             System.out.println("hub ready (log: " + process.log() + ")");
             Fleet.register(dbUrl, user, "", fleet);
-            try (LoadGenerator load = new LoadGenerator(mqtt, PUBLISHERS, true, "bench-" + run)) {
-                hub = measure("hub", load, fleet, load::committedReadings);
-                System.out.println("hub receipts: " + load.receiptStatuses());
+            try (LoadGenerator load = new LoadGenerator(mqtt, PUBLISHERS, true, "bench-" + run);
+                    Connection tally = DriverManager.getConnection(dbUrl, user, "")) {
+                // Throughput from the hub's committed counts; receipts (which the hub sends all the
+                // same) are read only while measuring latency, as their reading costs the generator.
+                load.listenForReceipts(false);
+                hub = measure("hub", load, fleet, () -> received(tally), () -> load.listenForReceipts(true), load::committedReadings);
+                System.out.println("hub receipts while measuring latency: " + load.receiptStatuses());
             }
             try (Connection c = DriverManager.getConnection(dbUrl, user, "")) {
                 System.out.printf("hub stored: %d readings (%d time-series rows)%n",
@@ -106,10 +113,14 @@ public final class IngestBenchmark {
         }
 
         Result baseline;
-        try (LoadGenerator load = new LoadGenerator(mqtt, PUBLISHERS, false, "bench-" + run + "-b", true)) {
-            BareSubscriber bare = new BareSubscriber(mqtt, dbUrl, user, "", CONSUMERS, RECEIVE_MAXIMUM, "baseline-" + run, load::committed);
+        java.util.Map<String, Integer> readingsBySerial = new java.util.HashMap<>();
+        fleet.forEach(d -> readingsBySerial.put(d.serial(), d.readingsPerMessage()));
+        try (LoadGenerator load = new LoadGenerator(mqtt, PUBLISHERS, false, "bench-" + run + "-b", false)) {
+            // knutepunkt/v1/{vendor}/{device}/measurements
+            BareSubscriber bare = new BareSubscriber(mqtt, dbUrl, user, "", CONSUMERS, RECEIVE_MAXIMUM, "baseline-" + run, load::committed,
+                    topic -> readingsBySerial.get(topic.split("/")[3]));
             try {
-                baseline = measure("baseline", load, fleet, load::committedReadings);
+                baseline = measure("baseline", load, fleet, bare::committedReadings, () -> load.timeMessages(true), load::committedReadings);
             } finally {
                 bare.close();
             }
@@ -127,32 +138,46 @@ public final class IngestBenchmark {
      * (everything committed within a second of the step's end) is its sustained throughput. Then
      * measures latency at a fixed rate.
      */
-    private static Result measure(String name, LoadGenerator load, List<SimulatedDevice> fleet, LongSupplier committed)
-            throws InterruptedException {
-        System.out.printf("%s: warming up%n", name);
-        load.run(fleet, 3000, Duration.ofSeconds(10));
+    /** Something to do before the latency phase (start reading receipts). */
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
+    }
+
+    private static Result measure(String name, LoadGenerator load, List<SimulatedDevice> fleet, LongSupplier committed,
+            Step beforeLatency, LongSupplier committedForLatency) throws Exception {
+        System.out.printf("%s: warming up (%d s)%n", name, WARM_UP_SECONDS);
+        // Long enough for the JIT compiler to finish: a cold JVM spends a core compiling for a while.
+        load.run(fleet, WARM_UP_RATE, Duration.ofSeconds(WARM_UP_SECONDS));
         drain(committed);
 
         double sustained = 0;
         for (int rate = FIRST_STEP; rate <= LAST_STEP; rate += STEP) {
-            long before = committed.getAsLong();
+            // The commit rate inside the step, after its first seconds, against the rate asked.
+            java.util.concurrent.atomic.AtomicLong[] window = { new java.util.concurrent.atomic.AtomicLong(),
+                    new java.util.concurrent.atomic.AtomicLong() };
+            java.util.concurrent.ScheduledExecutorService clock = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            clock.schedule(() -> window[0].set(committed.getAsLong()), SETTLE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
             LoadGenerator.Run step = load.run(fleet, rate, Duration.ofSeconds(STEP_SECONDS));
-            Thread.sleep(1000);
-            long inStep = committed.getAsLong() - before;
-            boolean keptUp = inStep >= step.readings() * 0.99;
+            window[1].set(committed.getAsLong());
+            clock.shutdownNow();
+            double committedRate = (window[1].get() - window[0].get()) / (double) (STEP_SECONDS - SETTLE_SECONDS);
+            boolean keptUp = committedRate >= rate * 0.97 && step.readingsPerSecond() >= rate * 0.97;
             System.out.printf("%s: %6d readings/s asked, %6.0f published, %6.0f committed%s%n", name, rate, step.readingsPerSecond(),
-                    inStep / step.seconds(), keptUp ? "" : "  <- fell behind");
-            if (!keptUp || step.readingsPerSecond() < rate * 0.97) {
+                    committedRate, keptUp ? "" : "  <- fell behind");
+            if (!keptUp) {
                 break;
             }
-            sustained = inStep / step.seconds();
+            sustained = committedRate;
+            drain(committed);
         }
         drain(committed);
 
         System.out.printf("%s: %d s at %d readings/s%n", name, SECONDS, LATENCY_RATE);
+        beforeLatency.run();
         load.resetLatencies();
         LoadGenerator.Run paced = load.run(fleet, LATENCY_RATE, Duration.ofSeconds(SECONDS));
-        drain(committed);
+        drain(committedForLatency);
         Result r = new Result(sustained, load.latencyMillis(50), load.latencyMillis(99), paced.readingsPerSecond());
         System.out.printf("%s: p50 %.1f ms, p99 %.1f ms over %d messages%n", name, r.p50(), r.p99(), load.latencySamples());
         return r;
@@ -189,6 +214,16 @@ public final class IngestBenchmark {
         }
         return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB heap";
+    }
+
+    /** Readings the hub has committed an outcome for, from its counts (cheap: no table scan). */
+    private static long received(Connection c) {
+        try {
+            return count(c, "SELECT coalesce(sum(received), 0) FROM (SELECT received FROM reading_tally UNION ALL "
+                    + "SELECT received FROM reading_tally_delta) t");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static long count(Connection c, String sql) throws SQLException {

@@ -43,7 +43,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final LongAdder receipts = new LongAdder();
     private volatile long[] latencies = new long[1 << 16];
     private final AtomicLong latencyCount = new AtomicLong();
-    private final boolean timeMessages;
+    private volatile boolean timeMessages;
     private volatile java.util.function.BiConsumer<String, List<String>> onAcknowledged;
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
 
@@ -75,7 +75,7 @@ public final class LoadGenerator implements AutoCloseable {
             o.setCleanStart(true);
             o.setReceiveMaximum(65535);
             receiptClient.connect(o).waitForCompletion(10_000);
-            receiptClient.subscribe("knutepunkt/v1/+/+/receipts", 1).waitForCompletion(10_000);
+            listenForReceipts(true);
         } else {
             receiptClient = null;
         }
@@ -246,6 +246,30 @@ public final class LoadGenerator implements AutoCloseable {
         }
         i += name.length() + 4;
         return json.substring(i, json.indexOf('"', i));
+    }
+
+    /**
+     * Starts or stops taking receipts (for latency and outcomes): reading them costs the generator
+     * CPU that a throughput measurement should not spend.
+     */
+    public void listenForReceipts(boolean on) throws MqttException {
+        if (receiptClient == null) {
+            throw new IllegalStateException("made without receipts");
+        }
+        if (on) {
+            receiptClient.subscribe("knutepunkt/v1/+/+/receipts", 1).waitForCompletion(10_000);
+        } else {
+            receiptClient.unsubscribe("knutepunkt/v1/+/+/receipts").waitForCompletion(10_000);
+        }
+        timeMessages(on);
+    }
+
+    /** Whether to remember each message's publish time, for {@link #committed} (latency). */
+    public void timeMessages(boolean on) {
+        timeMessages = on;
+        if (!on) {
+            sentAt.clear();
+        }
     }
 
     /** Forgets latencies measured so far (after a warm-up). */
