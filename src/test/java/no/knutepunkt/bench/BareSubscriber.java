@@ -55,6 +55,7 @@ final class BareSubscriber implements AutoCloseable {
      */
     BareSubscriber(String mqttUrl, String jdbcUrl, String user, String password, int consumers, int receiveMaximum, String group,
             Consumer<String> committed, java.util.function.ToIntFunction<String> readingsOfTopic) throws Exception {
+        no.knutepunkt.simulator.PahoLogging.quiet();
         this.committed = committed;
         this.readingsOfTopic = readingsOfTopic;
         Connection db = DriverManager.getConnection(jdbcUrl, user, password);

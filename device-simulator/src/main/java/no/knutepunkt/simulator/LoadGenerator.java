@@ -60,6 +60,7 @@ public final class LoadGenerator implements AutoCloseable {
     public LoadGenerator(String url, int connectionCount, boolean receipts, String clientPrefix, boolean timeMessages)
             throws MqttException {
         this.timeMessages = timeMessages;
+        PahoLogging.quiet();
         for (int i = 0; i < connectionCount; i++) {
             connections.add(new Connection(url, clientPrefix + "-pub-" + i));
         }
