@@ -90,7 +90,7 @@ public class IngestStatus {
     }
 
     public record Counts(long received, long stored, long duplicate, long parked, long deadLettered, boolean balanced) {
-        static Counts of(TallyDelta t) {
+        public static Counts of(TallyDelta t) {
             return new Counts(t.received(), t.stored(), t.duplicate(), t.parked(), t.deadLettered(), t.balances());
         }
     }

@@ -1,0 +1,106 @@
+package no.knutepunkt.status;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import no.knutepunkt.common.ObservationKind;
+
+/**
+ * A page of patients in name order, each with the latest stored reading of every kind they have.
+ * Each patient and kind is one probe of the {@code reading_patient} index (patient, kind, effective
+ * descending), so a page costs the same however many readings the table holds.
+ */
+@ApplicationScoped
+class LatestReadings {
+
+    // The fødselsnummer leaves the database masked: only the date of birth part (the first six
+    // digits) ever reaches the page, so no code path here can show or log the whole number.
+    private static final String PAGE = """
+            SELECT p.id, p.given_name, p.family_name, left(p.identifier, 6) || '*****',
+                   r.id, r.kind, r.effective, r.vendor_id, r.device_serial, r.observation
+              FROM (SELECT id, given_name, family_name, identifier FROM patient
+                     WHERE %s
+                     ORDER BY family_name, given_name, id
+                     LIMIT ?) p
+              LEFT JOIN LATERAL (
+                    SELECT l.* FROM unnest(?::text[]) AS k(kind)
+                     CROSS JOIN LATERAL (
+                           SELECT id, kind, effective, vendor_id, device_serial, observation FROM reading
+                            WHERE patient_id = p.id AND kind = k.kind AND state = 'stored'
+                            ORDER BY effective DESC
+                            LIMIT 1) l) r ON true
+             ORDER BY p.family_name, p.given_name, p.id, r.effective DESC, r.kind
+            """;
+
+    /** From the start, or after the patient the previous page ended with (a row comparison the name index serves). */
+    static final String FIRST_PAGE = PAGE.formatted("true");
+    static final String PAGE_AFTER = PAGE.formatted(
+            "(family_name, given_name, id) > (SELECT family_name, given_name, id FROM patient WHERE id = ?)");
+
+    private static final Object[] KINDS = java.util.Arrays.stream(ObservationKind.values()).map(ObservationKind::key).toArray();
+
+    private final DataSource db;
+
+    LatestReadings(DataSource db) {
+        this.db = db;
+    }
+
+    /**
+     * @param after the last patient of the previous page, or null for the first page
+     * @param limit patients on this page
+     * @return the page, and whether more patients follow it
+     */
+    Page page(UUID after, int limit) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(after == null ? FIRST_PAGE : PAGE_AFTER)) {
+            int i = 1;
+            if (after != null) {
+                ps.setObject(i++, after);
+            }
+            // One more than asked: its presence says there is a next page.
+            ps.setInt(i++, limit + 1);
+            ps.setArray(i, c.createArrayOf("text", KINDS));
+            Map<UUID, Patient> patients = new LinkedHashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    Patient p = patients.get(id);
+                    if (p == null) {
+                        p = new Patient(id, rs.getString(2), rs.getString(3), rs.getString(4), new ArrayList<>());
+                        patients.put(id, p);
+                    }
+                    UUID reading = rs.getObject(5, UUID.class);
+                    if (reading != null) {
+                        p.readings().add(new Reading(reading, rs.getString(6), rs.getObject(7, OffsetDateTime.class), rs.getString(8),
+                                rs.getString(9), rs.getString(10)));
+                    }
+                }
+            }
+            List<Patient> list = new ArrayList<>(patients.values());
+            boolean more = list.size() > limit;
+            return new Page(more ? list.subList(0, limit) : list, more);
+        }
+    }
+
+    record Page(List<Patient> patients, boolean more) {
+    }
+
+    /** @param maskedNationalId the fødselsnummer's or D-nummer's first six digits and five stars */
+    record Patient(UUID id, String givenName, String familyName, String maskedNationalId, List<Reading> readings) {
+    }
+
+    /** @param observation the stored FHIR Observation (JSON) */
+    record Reading(UUID id, String kind, OffsetDateTime effective, String vendorId, String deviceSerial, String observation) {
+    }
+}
