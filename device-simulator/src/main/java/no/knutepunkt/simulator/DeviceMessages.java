@@ -131,19 +131,20 @@ public final class DeviceMessages {
             Instant at = use.time().truncatedTo(ChronoUnit.SECONDS);
             String time = DateTimeFormatter.ISO_INSTANT.format(device.factoryClock() ? factoryClock(at) : at);
             List<Measured> values = physiology.read(p, device.type(), at);
-            boolean first = true;
             if (device.type() == DeviceType.BP_CUFF) {
-                ObjectNode o = observation(observations, seq++, device, first, time).put("mdc", 150020).put("unitCode", 3872);
+                ObjectNode o = observation(observations, seq++, device, true).put("mdc", 150020).put("unitCode", 3872);
+                o.put("time", time);
                 ArrayNode compound = o.putArray("compound");
                 compound.addObject().put("mdc", 150021).put("value", (long) get(values, "systolic"));
                 compound.addObject().put("mdc", 150022).put("value", (long) get(values, "diastolic"));
                 compound.addObject().put("mdc", 150023).put("value", (long) get(values, "mean-arterial"));
-                observation(observations, seq++, device, false, time).put("mdc", 149546).put("value", (long) get(values, "pulse"))
-                        .put("unitCode", 2720);
+                observation(observations, seq++, device, false).put("mdc", 149546).put("value", (long) get(values, "pulse"))
+                        .put("unitCode", 2720).put("time", time);
                 continue;
             }
+            boolean first = true;
             for (Measured v : values) {
-                ObjectNode o = observation(observations, seq++, device, first, time);
+                ObjectNode o = observation(observations, seq++, device, first);
                 first = false;
                 switch (v.measure()) {
                     case "spo2" -> number(o.put("mdc", 150456), "value", v.value()).put("unitCode", 544);
@@ -159,6 +160,7 @@ public final class DeviceMessages {
                     }
                     default -> throw new IllegalStateException(v.measure());
                 }
+                o.put("time", time);
             }
         }
         return new OutgoingMessage(gateway.vendor().id(), gateway.serial(), gateway.serial() + ":" + sentText, observations.size(),
@@ -166,13 +168,12 @@ public final class DeviceMessages {
     }
 
     /** The fields every gateway observation starts with; the device's model only on its first. */
-    private static ObjectNode observation(ArrayNode observations, long seq, PatientDevice device, boolean withModel, String time) {
+    private static ObjectNode observation(ArrayNode observations, long seq, PatientDevice device, boolean withModel) {
         ObjectNode o = observations.addObject().put("seq", seq);
         ObjectNode d = o.putObject("device").put("serial", device.serial());
         if (withModel) {
             d.put("model", device.type().model());
         }
-        o.put("time", time);
         return o;
     }
 

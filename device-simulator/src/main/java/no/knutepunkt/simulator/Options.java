@@ -105,6 +105,9 @@ public record Options(String mode, Path replayFile, BrokerAccess broker, URI hub
                             value = name.substring(eq + 1);
                             name = name.substring(0, eq);
                         } else {
+                            if (!KNOWN.contains(name)) {
+                                throw new UsageException("unknown option --" + name);
+                            }
                             if (i + 1 >= args.size()) {
                                 throw new UsageException("--" + name + " needs a value");
                             }

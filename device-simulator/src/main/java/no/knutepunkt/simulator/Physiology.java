@@ -78,7 +78,8 @@ public final class Physiology {
             case "weight" -> Seeds.noise(r, 0.15, 2);
             case "systolic" -> spike ? Seeds.noise(r, 3, 2.5) : Seeds.noise(r, 5, 2);
             case "diastolic" -> spike ? Seeds.noise(r, 2.4, 2.5) : Seeds.noise(r, 3.5, 2);
-            case "glucose" -> inHypoglycaemia(p, t) ? Seeds.noise(r, 0.1, 2) : Seeds.noise(r, 0.5, 2);
+            // Around the hypoglycaemia the script wants its numbers, not the meter's spread.
+            case "glucose" -> inHypoglycaemiaOrRecheck(p, t) ? Seeds.noise(r, 0.1, 2) : Seeds.noise(r, 0.5, 2);
             default -> throw new IllegalArgumentException(kind);
         };
         return trend(p, kind, t) + noise;
@@ -110,15 +111,11 @@ public final class Physiology {
     }
 
     private static double glucose(SimulatedPatient p, Instant t, double hour) {
-        var hypo = p.episodeOf(Episode.Kind.HYPOGLYCAEMIA);
-        if (hypo.isPresent()) {
-            Instant onset = hypo.get().onset();
-            if (inHypoglycaemia(p, t)) {
-                return HYPO_GLUCOSE;
-            }
-            if (!t.isBefore(onset) && t.isBefore(onset.plus(Episode.HYPO_RECHECK.multipliedBy(2)))) {
-                return AFTER_SUGAR_GLUCOSE;
-            }
+        if (inHypoglycaemia(p, t)) {
+            return HYPO_GLUCOSE;
+        }
+        if (inHypoglycaemiaOrRecheck(p, t)) {
+            return AFTER_SUGAR_GLUCOSE;
         }
         // Fasting in the morning, higher through the day, highest after dinner.
         double meals = hour < 6 ? -0.3 : hour < 9 ? 0 : hour < 18 ? 0.8 : 2.2;
@@ -127,6 +124,12 @@ public final class Physiology {
 
     private static boolean inHypoglycaemia(SimulatedPatient p, Instant t) {
         return p.episodeOf(Episode.Kind.HYPOGLYCAEMIA).map(e -> e.atPeak(t)).orElse(false);
+    }
+
+    /** From the low reading until well after the re-check (twice its delay). */
+    private static boolean inHypoglycaemiaOrRecheck(SimulatedPatient p, Instant t) {
+        return p.episodeOf(Episode.Kind.HYPOGLYCAEMIA)
+                .map(e -> !t.isBefore(e.onset()) && t.isBefore(e.onset().plus(Episode.HYPO_RECHECK.multipliedBy(2)))).orElse(false);
     }
 
     /** A daily cosine, 1 at {@code peakHour}, -1 twelve hours later. */

@@ -119,6 +119,7 @@ public final class Simulator implements AutoCloseable {
     /** Stops publishing, waits up to {@code forReceipts} for outstanding receipts, and disconnects. */
     public void stop(Duration forReceipts) {
         stopping = true;
+        reporter.shutdownNow();
         synchronized (wake) {
             wake.notifyAll();
         }
@@ -128,7 +129,6 @@ public final class Simulator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        reporter.shutdownNow();
         link.close();
         if (settings.recording() != null) {
             settings.recording().close();

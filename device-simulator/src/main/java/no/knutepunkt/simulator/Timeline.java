@@ -17,7 +17,13 @@ public final class Timeline {
     private final MeasuringHabits habits;
     private final DeviceMessages messages;
     private final Instant origin;
-    private final PriorityQueue<OutgoingMessage> queue = new PriorityQueue<>(Comparator.comparing(OutgoingMessage::publishAt));
+    /** In publishing order; messages due at the same instant in the order they were written. */
+    private record Entry(OutgoingMessage message, long order) {
+    }
+
+    private final PriorityQueue<Entry> queue = new PriorityQueue<>(
+            Comparator.comparing((Entry e) -> e.message().publishAt()).thenComparingLong(Entry::order));
+    private long written;
     private LocalDate generated;
 
     public Timeline(SimulatedPilot pilot, Instant origin) {
@@ -30,15 +36,16 @@ public final class Timeline {
 
     /** The next message to publish (published after the origin), without taking it. */
     public OutgoingMessage peek() {
-        while (queue.isEmpty() || !queue.peek().publishAt().isBefore(PilotPlan.at(generated.plusDays(1), LocalTime.MIDNIGHT))) {
+        while (queue.isEmpty()
+                || !queue.peek().message().publishAt().isBefore(PilotPlan.at(generated.plusDays(1), LocalTime.MIDNIGHT))) {
             generate(generated.plusDays(1));
         }
-        return queue.peek();
+        return queue.peek().message();
     }
 
     public OutgoingMessage next() {
         peek();
-        return queue.poll();
+        return queue.poll().message();
     }
 
     private void generate(LocalDate day) {
@@ -47,7 +54,7 @@ public final class Timeline {
             for (Session s : habits.sessions(p, day)) {
                 for (OutgoingMessage m : messages.write(s)) {
                     if (m.publishAt().isAfter(origin)) {
-                        queue.add(m);
+                        queue.add(new Entry(m, written++));
                     }
                 }
             }
