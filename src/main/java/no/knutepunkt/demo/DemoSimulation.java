@@ -116,8 +116,8 @@ class DemoSimulation {
         for (SimulatedPatient p : pilot.patients()) {
             Optional<String> id = Optional.ofNullable(provisioned.patientIds().get(p.fodselsnummer()));
             if (!p.role().isEmpty() && id.isPresent()) {
-                s.append(String.format("    %-20s %-14s %s/fhir/Observation?patient=%s&_sort=-date%n", p.name(), p.role().split(",")[0],
-                        base, id.get()));
+                s.append(String.format("    %s (%s, %s): %s%n      %s/fhir/Observation?patient=%s&_sort=-date%n", p.name(),
+                        p.programme().wireName(), p.vendor().id(), p.role(), base, id.get()));
             }
         }
         s.append("  Ctrl-C stops the simulator, the hub, the broker and PostgreSQL; a second start reuses the data.\n");

@@ -114,6 +114,7 @@ public record Options(String mode, Path replayFile, BrokerAccess broker, URI hub
                             value = args.get(++i);
                         }
                         if (!KNOWN.contains(name)) {
+                            // --name=value
                             throw new UsageException("unknown option --" + name);
                         }
                         given.put(name, value);

@@ -3,6 +3,7 @@ package no.knutepunkt.simulator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -112,7 +113,8 @@ public final class Simulator implements AutoCloseable {
     public String report() {
         Instant sim = simulatedNow();
         String where = clock.caughtUp() ? "simulated time has reached now"
-                : "simulated time " + sim.atZone(PilotPlan.OSLO).toLocalDateTime().withNano(0) + " (catching up ×" + settings.factor() + ")";
+                : String.format(Locale.ROOT, "simulated time %s (catching up at ×%.0f)", sim.atZone(PilotPlan.OSLO).toLocalDateTime().withNano(0),
+                        settings.factor());
         return "device simulator: " + where + System.lineSeparator() + tally.report();
     }
 

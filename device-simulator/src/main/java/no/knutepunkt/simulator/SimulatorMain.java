@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -99,8 +100,8 @@ public final class SimulatorMain {
         if (options.provision()) {
             provision(PatientKit.of(pilot));
         }
-        out.println("Simulating " + pilot.patients().size() + " patients (seed " + options.seed() + ") on " + options.broker()
-                + ", from " + options.daysBack().toHours() / 24.0 + " days back at ×" + options.factor() + " until now, then in real time.");
+        out.printf(Locale.ROOT, "Simulating %d patients (seed %d) on %s: from %s back at ×%.0f until now, then in real time.%n",
+                pilot.patients().size(), options.seed(), options.broker(), readable(options.daysBack()), options.factor());
         printScript(pilot);
         Simulator simulator = Simulator.start(new Simulator.Settings(options.broker(), pilot, options.factor(), options.daysBack(),
                 options.reportEvery(), out::print, recording("realistic")));
@@ -129,6 +130,10 @@ public final class SimulatorMain {
             // Ctrl-C: the hook has run already.
         }
         return simulator.failure() == null ? OK : FAILED;
+    }
+
+    private static String readable(java.time.Duration d) {
+        return d.toHours() % 24 == 0 ? d.toDays() + " days" : d.toHours() + " hours";
     }
 
     private void printScript(SimulatedPilot pilot) {
