@@ -128,17 +128,18 @@ public final class ReceiptTally {
     /** The table a person reads: one line per vendor, then the reasons. */
     public String report() {
         Map<String, Counts> s = snapshot();
+        int width = Math.max(16, s.keySet().stream().mapToInt(String::length).max().orElse(0));
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-18s %9s %9s %9s %9s %9s %7s %9s %8s %9s%n", "vendor", "messages", "readings", "receipts",
-                "accepted", "duplicate", "parked", "rejected", "partial", "awaiting"));
+        out.append(String.format(Locale.ROOT, "%-" + width + "s %9s %9s %9s %9s %9s %7s %9s %8s %9s%n", "vendor", "messages", "readings",
+                "receipts", "accepted", "duplicate", "parked", "rejected", "partial", "awaiting"));
         List<String> reasons = new ArrayList<>();
         s.forEach((vendor, c) -> {
-            out.append(line(vendor, c));
+            out.append(line(width, vendor, c));
             c.reasons().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .forEach(e -> reasons.add(String.format(Locale.ROOT, "  %s %s ×%d", vendor, e.getKey(), e.getValue())));
         });
         if (s.size() > 1) {
-            out.append(line("total", total()));
+            out.append(line(width, "total", total()));
         }
         if (!reasons.isEmpty()) {
             out.append("readings not accepted, and why (reason ×readings):").append(System.lineSeparator());
@@ -147,8 +148,8 @@ public final class ReceiptTally {
         return out.toString();
     }
 
-    private static String line(String vendor, Counts c) {
-        return String.format(Locale.ROOT, "%-18s %9d %9d %9d %9d %9d %7d %9d %8d %9d%n", vendor, c.messages(), c.readings(), c.receipts(),
+    private static String line(int width, String vendor, Counts c) {
+        return String.format(Locale.ROOT, "%-" + width + "s %9d %9d %9d %9d %9d %7d %9d %8d %9d%n", vendor, c.messages(), c.readings(), c.receipts(),
                 c.accepted(), c.duplicate(), c.parked(), c.rejected(), c.partialMessages(), c.awaiting());
     }
 }
