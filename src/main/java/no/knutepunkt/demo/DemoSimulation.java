@@ -104,7 +104,8 @@ class DemoSimulation {
     }
 
     private String whereToLook(URI hub, SimulatedPilot pilot, Provisioning.Result provisioned) {
-        String base = "http://localhost:" + hub.getPort();
+        // The hub listens on loopback by default; "localhost" is what a person types.
+        String base = hub.toString().replaceFirst("/$", "").replace("//127.0.0.1", "//localhost");
         StringBuilder s = new StringBuilder();
         s.append(String.format("%n%nKnutepunkt demo: %d simulated patients are measuring (seed %d); simulated time started %d days%n"
                 + "back and runs ×%.0f until it reaches now, then at real pace.%n", pilot.patients().size(), config.seed(),
