@@ -1,6 +1,7 @@
 package no.knutepunkt;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,10 +16,12 @@ import io.quarkus.runtime.configuration.ConfigUtils;
 import io.smallrye.config.SmallRyeConfig;
 
 import no.knutepunkt.embedded.EmbeddedMode;
+import no.knutepunkt.simulator.SimulatorMain;
 
 /**
  * Starts the hub. In embedded mode (knutepunkt.embedded.enabled, the default outside tests) it first
- * starts PostgreSQL and an MQTT broker of its own, and stops them after the hub on exit.
+ * starts PostgreSQL and an MQTT broker of its own, and stops them after the hub on exit. With first
+ * argument {@code simulate} it runs the device simulator instead ({@code simulate --help}).
  * <p>
  * The servers must be up before Quarkus starts (Flyway migrates at start-up), so this reads the
  * configuration itself: Quarkus's own config does not exist yet. The builder is Quarkus's, with the
@@ -36,6 +39,11 @@ public final class KnutepunktMain {
     }
 
     public static void main(String... args) {
+        if (args.length > 0 && args[0].equals("simulate")) {
+            // The device simulator plays vendors from outside the hub: no configuration, no servers, no Quarkus.
+            SimulatorMain.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         SmallRyeConfig config = ConfigUtils.configBuilder().build();
         if (!config.getOptionalValue("knutepunkt.embedded.enabled", Boolean.class).orElse(false)) {
             Quarkus.run(args);

@@ -39,6 +39,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final LongAdder committedReadings = new LongAdder();
     private final Map<String, LongAdder> statuses = new ConcurrentHashMap<>();
     private final LongAdder acked = new LongAdder();
+    private final Map<String, LongAdder[]> ackedByVendor = new ConcurrentHashMap<>();
     private final LongAdder ackedReadings = new LongAdder();
     private final LongAdder receipts = new LongAdder();
     private volatile long[] latencies = new long[1 << 16];
@@ -59,20 +60,26 @@ public final class LoadGenerator implements AutoCloseable {
     /** @param timeMessages remember publish times, for {@link #committed} */
     public LoadGenerator(String url, int connectionCount, boolean receipts, String clientPrefix, boolean timeMessages)
             throws MqttException {
+        this(BrokerAccess.of(url), connectionCount, receipts, clientPrefix, timeMessages);
+    }
+
+    /** As above, with credentials and TLS for a broker that asks for them. */
+    public LoadGenerator(BrokerAccess broker, int connectionCount, boolean receipts, String clientPrefix, boolean timeMessages)
+            throws MqttException {
         this.timeMessages = timeMessages;
         PahoLogging.quiet();
         for (int i = 0; i < connectionCount; i++) {
-            connections.add(new Connection(url, clientPrefix + "-pub-" + i));
+            connections.add(new Connection(broker, clientPrefix + "-pub-" + i));
         }
         if (receipts) {
-            receiptClient = new MqttAsyncClient(url, clientPrefix + "-receipts", new MemoryPersistence());
+            receiptClient = new MqttAsyncClient(broker.url(), clientPrefix + "-receipts", new MemoryPersistence());
             receiptClient.setCallback(new Callback() {
                 @Override
                 public void messageArrived(String topic, MqttMessage message) {
                     onReceipt(message.getPayload());
                 }
             });
-            MqttConnectionOptions o = new MqttConnectionOptions();
+            MqttConnectionOptions o = broker.options();
             o.setCleanStart(true);
             o.setReceiveMaximum(65535);
             receiptClient.connect(o).waitForCompletion(10_000);
@@ -310,6 +317,19 @@ public final class LoadGenerator implements AutoCloseable {
         return receipts.sum();
     }
 
+    /** Per vendor, messages and readings the broker acknowledged: {messages, readings}. */
+    public Map<String, long[]> acknowledgedByVendor() {
+        Map<String, long[]> m = new java.util.TreeMap<>();
+        ackedByVendor.forEach((k, v) -> m.put(k, new long[] { v[0].sum(), v[1].sum() }));
+        return m;
+    }
+
+    /** knutepunkt/v1/{vendor}/{device}/measurements */
+    private static String vendorOf(String topic) {
+        int from = topic.indexOf('/', topic.indexOf('/') + 1) + 1;
+        return topic.substring(from, topic.indexOf('/', from));
+    }
+
     public Map<String, Long> receiptStatuses() {
         Map<String, Long> m = new java.util.TreeMap<>();
         statuses.forEach((k, v) -> m.put(k, v.sum()));
@@ -346,10 +366,10 @@ public final class LoadGenerator implements AutoCloseable {
         private final MqttAsyncClient client;
         private final Semaphore window;
 
-        Connection(String url, String clientId) throws MqttException {
-            client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
+        Connection(BrokerAccess broker, String clientId) throws MqttException {
+            client = new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());
             client.setCallback(new Callback());
-            MqttConnectionOptions o = new MqttConnectionOptions();
+            MqttConnectionOptions o = broker.options();
             o.setCleanStart(true);
             o.setAutomaticReconnect(true);
             IMqttToken t = client.connect(o);
@@ -367,6 +387,10 @@ public final class LoadGenerator implements AutoCloseable {
                     public void onSuccess(IMqttToken token) {
                         acked.increment();
                         ackedReadings.add(readings);
+                        LongAdder[] vendor = ackedByVendor.computeIfAbsent(vendorOf(topic),
+                                k -> new LongAdder[] { new LongAdder(), new LongAdder() });
+                        vendor[0].increment();
+                        vendor[1].add(readings);
                         var listener = onAcknowledged;
                         if (listener != null) {
                             listener.accept(messageId, keys);

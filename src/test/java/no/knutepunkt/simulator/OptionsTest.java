@@ -1,0 +1,76 @@
+package no.knutepunkt.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+
+    @Test
+    void defaultsRunTheRealisticModeAgainstTheDemosBroker() throws Exception {
+        Options o = Options.parse(List.of(), Map.of());
+        assertThat(o.mode()).isEqualTo("realistic");
+        assertThat(o.broker().url()).isEqualTo("tcp://127.0.0.1:18830");
+        assertThat(o.hubUrl()).isEqualTo(URI.create("http://127.0.0.1:8080"));
+        assertThat(o.patients()).isEqualTo(50);
+        assertThat(o.seed()).isEqualTo(1);
+        assertThat(o.daysBack()).isEqualTo(Duration.ofDays(7));
+        assertThat(o.duration()).as("until Ctrl-C").isZero();
+        assertThat(o.provision()).isFalse();
+    }
+
+    @Test
+    void brokerSettingsComeFromTheHubsVariablesUnlessGiven() throws Exception {
+        Map<String, String> env = Map.of("MQTT_URL", "ssl://broker:8883", "MQTT_USERNAME", "acme", "MQTT_PASSWORD", "secret",
+                "MQTT_TLS_TRUST_STORE", "/etc/ca.p12");
+        Options o = Options.parse(List.of("load", "--mqtt-username=nordic", "--rate", "0", "--duration", "2m"), env);
+        assertThat(o.broker()).isEqualTo(new BrokerAccess("ssl://broker:8883", "nordic", "secret", "/etc/ca.p12", null, null, null));
+        assertThat(o.broker().toString()).doesNotContain("secret");
+        assertThat(o.rate()).isZero();
+        assertThat(o.duration()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Options.parse(List.of("load"), Map.of()).duration()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void durationsReadAsPeopleWriteThem() {
+        assertThat(Options.duration("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Options.duration("1.5h")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(Options.duration("7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(Options.duration("PT10M")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(Options.duration("30")).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void helpAndMistakesAnswerWithTheirExitStatus() {
+        assertThat(run("--help")).startsWith("0 Usage: ").contains("realistic", "load", "bad", "replay FILE", "--provision", "--record");
+        assertThat(run("--bogus")).startsWith("2 ").contains("unknown option --bogus");
+        assertThat(run("fast")).startsWith("2 ").contains("unknown mode 'fast'");
+        assertThat(run("replay")).startsWith("2 ").contains("replay needs the recorded file");
+        assertThat(run("load", "--record", "x.jsonl")).startsWith("2 ").contains("--record is for realistic, bad and replay");
+        assertThat(run("--patients", "many")).startsWith("2 ").contains("--patients: cannot read 'many'");
+        assertThat(run("bad", "--patients", "2")).startsWith("2 ").contains("at least 3");
+        assertThat(run("--factor", "0.5")).startsWith("2 ");
+    }
+
+    @Test
+    void aBrokerThatIsNotThereIsReportedNotThrown() {
+        // Port 1 on loopback: nothing listens there.
+        assertThat(run("realistic", "--mqtt-url", "tcp://127.0.0.1:1", "--patients", "3", "--duration", "1s")).startsWith("3 ")
+                .contains("tcp://127.0.0.1:1");
+    }
+
+    private static String run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = SimulatorMain.run(List.of(args), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        return status + " " + out.toString(StandardCharsets.UTF_8);
+    }
+}
