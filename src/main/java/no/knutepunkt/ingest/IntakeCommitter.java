@@ -184,11 +184,22 @@ public class IntakeCommitter extends AsyncProcessorSupport {
 
     private void commitWithRetry(List<Pending> batch) throws InterruptedException {
         long backoffMillis = 50;
+        Committed inDoubt = null;
         while (true) {
             try {
                 complete(batch, commit(batch));
                 return;
             } catch (SQLException e) {
+                if (e instanceof CommitInDoubt d) {
+                    inDoubt = d.committed;
+                }
+                if (inDoubt != null && isInboundKeyViolation(e)) {
+                    // The connection broke after the server had committed: the retry meets the rows of
+                    // the earlier attempt. That attempt's outcomes are the ones stored; answer with them.
+                    LOG.infof("an ingest commit whose answer was lost had taken effect; %d messages completed", batch.size());
+                    complete(batch, inDoubt);
+                    return;
+                }
                 if (!isTransient(e)) {
                     commitOneByOne(batch);
                     return;
@@ -255,7 +266,11 @@ public class IntakeCommitter extends AsyncProcessorSupport {
             c.setAutoCommit(false);
             try {
                 Committed committed = write(c, batch);
-                c.commit();
+                try {
+                    c.commit();
+                } catch (SQLException e) {
+                    throw new CommitInDoubt(committed, e);
+                }
                 batchSize.record(batch.size());
                 return committed;
             } catch (SQLException | RuntimeException e) {
@@ -488,6 +503,26 @@ public class IntakeCommitter extends AsyncProcessorSupport {
         // Connection (08), rollback incl. deadlock (40), resources (53), server shutting down or
         // starting (57P01-57P03). Not 57014: a statement that times out would time out again.
         return state.startsWith("08") || state.startsWith("40") || state.startsWith("53") || state.startsWith("57P");
+    }
+
+    /** The batch's raw messages are there already: only an earlier attempt of this batch writes their ids. */
+    private static boolean isInboundKeyViolation(SQLException e) {
+        return "23505".equals(e.getSQLState()) && e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                && String.valueOf(p.getServerErrorMessage().getConstraint()).contains("inbound_message");
+    }
+
+    /**
+     * COMMIT failed on the client's side — the connection broke — so whether the server committed
+     * is unknown. Carries what the attempt would have answered, in case it did.
+     */
+    private static final class CommitInDoubt extends SQLException {
+        private static final long serialVersionUID = 1L;
+        private final transient Committed committed;
+
+        CommitInDoubt(Committed committed, SQLException cause) {
+            super(cause.getMessage(), cause.getSQLState(), cause);
+            this.committed = committed;
+        }
     }
 
     /**
