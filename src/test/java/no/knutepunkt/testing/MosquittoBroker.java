@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
@@ -122,6 +124,20 @@ public final class MosquittoBroker implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * When Mosquitto last finished writing its store (it writes mosquitto.db.new, then renames it),
+     * or empty if it never has: what it acknowledged after this, a kill -9 now would lose unless
+     * already handed on.
+     */
+    public Optional<Instant> lastSave() {
+        try {
+            Path store = dir.resolve("mosquitto.db");
+            return Files.exists(store) ? Optional.of(Files.getLastModifiedTime(store).toInstant()) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the time of " + dir.resolve("mosquitto.db"), e);
+        }
     }
 
     /**
