@@ -19,12 +19,19 @@ public final class PublishLog {
 
     /** One published message; {@code acknowledgedAt} is the first PUBACK's wall-clock time, or -1. */
     public static final class Message {
+        private final String id;
         private final List<String> readings;
         private volatile long acknowledgedAt = -1;
         private volatile boolean withoutSubscribers;
 
-        Message(List<String> readings) {
+        Message(String id, List<String> readings) {
+            this.id = id;
             this.readings = List.copyOf(readings);
+        }
+
+        /** The message id in its payload, as the hub records it. */
+        public String id() {
+            return id;
         }
 
         public List<String> readings() {
@@ -48,9 +55,9 @@ public final class PublishLog {
 
     /** Records what this generator publishes and what the broker acknowledges, from now on. */
     public PublishLog attach(LoadGenerator load) {
-        load.onPublished((messageId, readings) -> messages.computeIfAbsent(readings.get(0), k -> new Message(readings)));
+        load.onPublished((messageId, readings) -> messages.computeIfAbsent(readings.get(0), k -> new Message(messageId, readings)));
         load.onAcknowledged((messageId, readings) -> {
-            Message m = messages.computeIfAbsent(readings.get(0), k -> new Message(readings));
+            Message m = messages.computeIfAbsent(readings.get(0), k -> new Message(messageId, readings));
             synchronized (m) {
                 if (m.acknowledgedAt < 0) {
                     m.acknowledgedAt = System.currentTimeMillis();
@@ -58,7 +65,7 @@ public final class PublishLog {
             }
         });
         load.onAcknowledgedWithoutSubscribers(
-                (messageId, readings) -> messages.computeIfAbsent(readings.get(0), k -> new Message(readings)).withoutSubscribers = true);
+                (messageId, readings) -> messages.computeIfAbsent(readings.get(0), k -> new Message(messageId, readings)).withoutSubscribers = true);
         return this;
     }
 

@@ -1,6 +1,7 @@
 package no.knutepunkt.testing;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,7 +26,9 @@ import java.util.Set;
  * hub's own count. The windows come from the broker's store file, not from the losses: a loss
  * outside every window is the hub's. Likewise a reading whose message the broker acknowledged with
  * "no matching subscribers" was dropped by the broker, which said so (Mosquitto 2.0 does not
- * restore shared subscriptions after a restart, until the hubs subscribe again).
+ * restore shared subscriptions after a restart, until the hubs subscribe again). Either way the
+ * broker is blamed only if its message never reached the hub (no inbound_message row): one that did
+ * and was not stored is the hub's loss wherever it fell.
  */
 public final class TotalQueueCheck {
 
@@ -61,6 +64,7 @@ public final class TotalQueueCheck {
         long droppedByBroker = 0;
         long recovered = 0;
         List<String> lostExamples = new ArrayList<>();
+        Set<String> reachedHub = reachedHub(db, log, storedRows, brokerCrashes);
         for (PublishLog.Message m : log.messages()) {
             published.addAll(m.readings());
             for (String key : m.readings()) {
@@ -73,15 +77,15 @@ public final class TotalQueueCheck {
                 if (stored) {
                     continue;
                 }
-                if (m.acknowledgedWithoutSubscribers()) {
-                    droppedByBroker++;
-                } else if (brokerCrashes.stream().anyMatch(c -> c.covers(m.acknowledgedAt()))) {
-                    lostByBroker++;
-                } else {
+                if (!brokerMayHaveLost(m, brokerCrashes) || reachedHub.contains(m.id())) {
                     lost++;
                     if (lostExamples.size() < EXAMPLES) {
                         lostExamples.add(key);
                     }
+                } else if (m.acknowledgedWithoutSubscribers()) {
+                    droppedByBroker++;
+                } else {
+                    lostByBroker++;
                 }
             }
         }
@@ -102,6 +106,38 @@ public final class TotalQueueCheck {
         return new Verdict(published.size(), acknowledged, storedRows.size(), lost, lostByBroker, droppedByBroker, duplicated.size(),
                 unexpected.size(), recovered, withoutValues.size(), lostExamples, duplicated.stream().limit(EXAMPLES).toList(),
                 unexpected.stream().limit(EXAMPLES).toList());
+    }
+
+    /** The broker acknowledged it without subscribers, or inside a crash window. */
+    private static boolean brokerMayHaveLost(PublishLog.Message m, List<BrokerCrash> brokerCrashes) {
+        return m.acknowledgedWithoutSubscribers() || brokerCrashes.stream().anyMatch(c -> c.covers(m.acknowledgedAt()));
+    }
+
+    /**
+     * Of the messages whose loss the broker might answer for (acknowledged, a reading not stored, and
+     * acknowledged without subscribers or inside a crash window), those the hub did receive.
+     */
+    private static Set<String> reachedHub(Connection db, PublishLog log, Map<String, Integer> storedRows, List<BrokerCrash> brokerCrashes)
+            throws SQLException {
+        List<String> suspects = new ArrayList<>();
+        for (PublishLog.Message m : log.messages()) {
+            if (m.acknowledged() && brokerMayHaveLost(m, brokerCrashes) && m.readings().stream().anyMatch(k -> !storedRows.containsKey(k))) {
+                suspects.add(m.id());
+            }
+        }
+        if (suspects.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> received = new HashSet<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT DISTINCT message_id FROM inbound_message WHERE message_id = ANY (?)")) {
+            ps.setArray(1, db.createArrayOf("text", suspects.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    received.add(rs.getString(1));
+                }
+            }
+        }
+        return received;
     }
 
     /** Stored rows per reading identifier (the identifier's unique constraint says one; this counts). */
