@@ -11,7 +11,7 @@ import no.knutepunkt.testing.TotalQueueCheck;
 
 /** What a fault campaign did and found, and the verdict. */
 record CampaignReport(CampaignOptions options, String machine, List<FaultInjector.Injected> faults, int brokerCrashWindows,
-        Publisher publisher, Throughput throughput, TotalQueueCheck.Verdict verdict, Counts counts) {
+        Publisher publisher, Throughput throughput, long heldUntilRestart, TotalQueueCheck.Verdict verdict, Counts counts) {
 
     /** The publisher's side: what it sent, what the broker acknowledged, what it had to send again. */
     record Publisher(long messages, long readings, double seconds, long acknowledgedMessages, long resentMessages, long givenUp) {
@@ -52,6 +52,8 @@ record CampaignReport(CampaignOptions options, String machine, List<FaultInjecto
         out.printf(Locale.ROOT, "throughput held  %,.0f readings/s stored on average while publishing; lowest 10 s: %,.0f/s; "
                 + "backlog drained %.0f s after publishing stopped%n", throughput.meanStored(), throughput.lowest10s(),
                 throughput.drainSeconds());
+        out.printf("%s %,d readings the broker held until the hubs were restarted after the load (a stalled consumer "
+                + "connection: late, not lost)%n", heldUntilRestart > 0 ? "STALLED         " : "stalled         ", heldUntilRestart);
         out.printf("hub              lost %d | duplicated %d | unexpected %d | stored without time-series values %d%n", v.lost(),
                 v.duplicated(), v.unexpected(), v.storedWithoutValues());
         if (!v.lostExamples().isEmpty() || !v.duplicatedExamples().isEmpty() || !v.unexpectedExamples().isEmpty()) {

@@ -58,6 +58,19 @@ public final class LoopbackDeployment implements AutoCloseable {
             hubs.add(new HubProcess(database.jdbcUrl(), database.user(), broker.url(), name + "-hub-" + i, hubEnv, hubJvmArgs,
                     dir.resolve("hub-" + i + ".log")));
         }
+        startHubs();
+        return this;
+    }
+
+    /** Stops every hub instance gracefully (SIGTERM) and starts it again, as an operator would. */
+    public void restartHubs() throws IOException, InterruptedException {
+        for (HubProcess hub : hubs) {
+            hub.stop();
+        }
+        startHubs();
+    }
+
+    private void startHubs() throws IOException, InterruptedException {
         hubs.get(0).start();
         ExecutorService starting = Executors.newFixedThreadPool(Math.max(1, instances - 1));
         try {
@@ -73,7 +86,6 @@ public final class LoopbackDeployment implements AutoCloseable {
         } finally {
             starting.shutdown();
         }
-        return this;
     }
 
     /** A fleet of about {@code devices} devices in all three formats, registered and assigned (see {@link Fleet}). */

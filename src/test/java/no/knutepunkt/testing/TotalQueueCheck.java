@@ -108,6 +108,20 @@ public final class TotalQueueCheck {
                 unexpected.stream().limit(EXAMPLES).toList());
     }
 
+    /**
+     * Readings the hub must have stored once it has taken everything: those of acknowledged messages
+     * the broker cannot have lost (a cheap count, for knowing when to stop waiting).
+     */
+    public static long mustBeStored(PublishLog log, List<BrokerCrash> brokerCrashes) {
+        long n = 0;
+        for (PublishLog.Message m : log.messages()) {
+            if (m.acknowledged() && !brokerMayHaveLost(m, brokerCrashes)) {
+                n += m.readings().size();
+            }
+        }
+        return n;
+    }
+
     /** The broker acknowledged it without subscribers, or inside a crash window. */
     private static boolean brokerMayHaveLost(PublishLog.Message m, List<BrokerCrash> brokerCrashes) {
         return m.acknowledgedWithoutSubscribers() || brokerCrashes.stream().anyMatch(c -> c.covers(m.acknowledgedAt()));
