@@ -28,8 +28,8 @@ import no.knutepunkt.testing.TotalQueueCheck;
  * processed twice: the instances' own counters add up to the total the database counted, which
  * equals what was published, with no duplicate outcome and nothing lost, duplicated or unexpected.
  *
- * <p>Options: --instances 1,2 (configurations), --rate R (readings/s offered, default 9000),
- * --warm-up S (seconds before measuring, default 20), --seconds S (measured, default 60),
+ * <p>Options: --instances 1,2 (configurations), --rate R (readings/s offered, default 8000),
+ * --warm-up S (seconds before measuring, default 30), --seconds S (measured, default 60),
  * --devices N (default 3000), --dir PATH (default target/scale/RUN).
  */
 public final class HorizontalScale {
@@ -65,8 +65,8 @@ public final class HorizontalScale {
 
     public static void main(String[] args) throws Exception {
         List<Integer> instances = List.of(1, 2);
-        int rate = 9000;
-        int warmUp = 20;
+        int rate = 8000;
+        int warmUp = 30;
         int seconds = 60;
         int devices = 3000;
         Path dir = Path.of("target", "scale", Long.toString(System.currentTimeMillis(), 36));
