@@ -29,7 +29,8 @@ record CampaignOptions(long seed, Duration load, int rate, int devices, int hubs
               --down MIN-MAX     seconds a process stays down (default 1-5)
               --kinds LIST       comma-separated, from hub-kill, broker-restart, broker-crash, db-restart,
                                  db-crash (default: all); they come in shuffled rounds, each kind once a round
-              --dir PATH         where the processes keep their data and logs (default target/faults/campaign-SEED)
+              --dir PATH         where the processes keep their data and logs; must not exist yet
+                                 (default target/faults/campaign-SEED-TIME)
               --help             this text
 
             Exit status: 0 when the hub lost, duplicated and invented nothing and its counts balance; 1 otherwise.
@@ -107,8 +108,12 @@ record CampaignOptions(long seed, Duration load, int rate, int devices, int hubs
         if (faults < 0) {
             throw new IllegalArgumentException("--faults: 0 or more");
         }
+        if (dir != null && java.nio.file.Files.exists(dir)) {
+            // A second run on the same data would meet the first run's devices and readings.
+            throw new IllegalArgumentException("--dir " + dir + " exists already; give a new one");
+        }
         return new CampaignOptions(seed, load, rate, devices, hubs, publishers, faults, gap, down, kinds,
-                dir != null ? dir : Path.of("target", "faults", "campaign-" + seed));
+                dir != null ? dir : Path.of("target", "faults", "campaign-" + seed + "-" + Long.toString(System.currentTimeMillis(), 36)));
     }
 
     private static int positive(String option, String value) {

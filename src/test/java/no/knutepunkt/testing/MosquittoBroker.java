@@ -27,7 +27,9 @@ import no.knutepunkt.embedded.FreePort;
  * from 1000, past which Mosquitto silently drops QoS 1 messages for an offline persistent
  * subscriber; max_queued_bytes 0 means no byte limit. Mosquitto acknowledges a QoS 1 PUBLISH from
  * memory and writes its persistence file only every autosave_interval seconds (and at a clean
- * stop), so a kill -9 loses what arrived since the last save; 1 s keeps that window small.
+ * stop), so a kill -9 loses what arrived since the last save; 1 keeps that window small (a save
+ * every two seconds in practice: Mosquitto compares whole seconds). Mosquitto 2.0 does not keep
+ * shared subscriptions across any restart; the subscribers must subscribe again.
  */
 public final class MosquittoBroker implements AutoCloseable {
 
