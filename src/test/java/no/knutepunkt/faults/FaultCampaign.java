@@ -61,7 +61,16 @@ public final class FaultCampaign {
     }
 
     static CampaignReport run(CampaignOptions o) throws Exception {
+        java.util.logging.Level pahoLevel = PAHO.getLevel();
         PAHO.setLevel(java.util.logging.Level.OFF);
+        try {
+            return campaign(o);
+        } finally {
+            PAHO.setLevel(pahoLevel); // a test JVM runs other tests after this one
+        }
+    }
+
+    private static CampaignReport campaign(CampaignOptions o) throws Exception {
         System.out.printf(Locale.ROOT, "Fault campaign: seed %d, %d s of load at %d readings/s, %d devices, %d hubs, %s faults (%s), gap %s, down %s%n",
                 o.seed(), o.load().toSeconds(), o.rate(), o.devices(), o.hubs(), o.faults() == 0 ? "as many" : o.faults(),
                 String.join(",", o.kinds().stream().map(Fault::label).toList()), o.gap(), o.down());
