@@ -1,6 +1,5 @@
 package no.knutepunkt.bench;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,6 +17,7 @@ import no.knutepunkt.simulator.LoadGenerator;
 import no.knutepunkt.simulator.SimulatedDevice;
 import no.knutepunkt.testing.Fleet;
 import no.knutepunkt.testing.HubProcess;
+import no.knutepunkt.testing.Machine;
 import no.knutepunkt.testing.MosquittoBroker;
 
 /**
@@ -208,7 +208,7 @@ public final class IngestBenchmark {
     }
 
     private static String table(Result hub, Result baseline) {
-        String machine = machine();
+        String machine = Machine.describe();
         return String.format(Locale.ROOT, """
                 | %s | hub | bare baseline | hub ÷ baseline |
                 |---|---:|---:|---:|
@@ -217,18 +217,6 @@ public final class IngestBenchmark {
                 | p99 publish→commit at %d readings/s (ms) | %.1f | %.1f | |
                 """, machine, hub.readingsPerSecond(), baseline.readingsPerSecond(), hub.readingsPerSecond() / baseline.readingsPerSecond(),
                 LATENCY_RATE, hub.p50(), baseline.p50(), LATENCY_RATE, hub.p99(), baseline.p99());
-    }
-
-    private static String machine() {
-        String cpu = "?";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 2)).orElse("?");
-        } catch (IOException e) {
-            // unknown CPU
-        }
-        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
-                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB heap";
     }
 
     /** Readings the hub has committed an outcome for, from its counts (cheap: no table scan). */

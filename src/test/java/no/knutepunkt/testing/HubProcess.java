@@ -13,6 +13,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The packaged hub (target/quarkus-app) as an operating-system process, for what a @QuarkusTest
@@ -21,6 +27,11 @@ import java.util.Map;
 public final class HubProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** This instance's own count of committed readings by outcome (Micrometer counter knutepunkt.ingest.readings). */
+    private static final Pattern INSTANCE_READINGS = Pattern.compile("^knutepunkt_ingest_readings_total\\{[^}]*outcome=\"([^\"]+)\"[^}]*\\}\\s+(\\S+)",
+            Pattern.MULTILINE);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Map<String, String> env;
     private final List<String> jvmArgs;
@@ -33,6 +44,12 @@ public final class HubProcess implements AutoCloseable {
      */
     public HubProcess(String jdbcUrl, String dbUser, String mqttUrl, String clientId, Map<String, String> extraEnv, List<String> jvmArgs)
             throws IOException {
+        this(jdbcUrl, dbUser, mqttUrl, clientId, extraEnv, jvmArgs, Files.createTempFile("hub-" + clientId + "-", ".log"));
+    }
+
+    /** @param log the file its output is appended to, across restarts */
+    public HubProcess(String jdbcUrl, String dbUser, String mqttUrl, String clientId, Map<String, String> extraEnv, List<String> jvmArgs,
+            Path log) throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException("build the hub first: ./mvnw package -DskipTests");
         }
@@ -43,7 +60,7 @@ public final class HubProcess implements AutoCloseable {
                 "MQTT_SHARE_GROUP", "knutepunkt", "HTTP_PORT", Integer.toString(port), "SYNTHETIC_IDENTITIES", "true"));
         env.putAll(extraEnv);
         this.jvmArgs = List.copyOf(jvmArgs);
-        log = Files.createTempFile("hub-" + clientId + "-", ".log");
+        this.log = log;
     }
 
     /** Starts the hub and waits until it reports ready. */
@@ -101,6 +118,38 @@ public final class HubProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** GET /status: the counts over every instance (received = stored + duplicate + parked + dead-lettered). */
+    public JsonNode status() throws IOException, InterruptedException {
+        return JSON.readTree(get("/status"));
+    }
+
+    /** GET /status/reconciliation: the counts against the rows they count. */
+    public JsonNode reconciliation() throws IOException, InterruptedException {
+        return JSON.readTree(get("/status/reconciliation"));
+    }
+
+    /**
+     * This instance's own committed readings by outcome (accepted, duplicate, parked, rejected), from
+     * its Prometheus metrics: counted in this process since it started, unlike /status.
+     */
+    public Map<String, Long> ownReadings() throws IOException, InterruptedException {
+        Map<String, Long> byOutcome = new TreeMap<>();
+        Matcher m = INSTANCE_READINGS.matcher(get("/q/metrics"));
+        while (m.find()) {
+            byOutcome.merge(m.group(1), (long) Double.parseDouble(m.group(2)), Long::sum);
+        }
+        return byOutcome;
+    }
+
+    private String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
     }
 
     @Override

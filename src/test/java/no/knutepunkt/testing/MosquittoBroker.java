@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
@@ -25,7 +27,9 @@ import no.knutepunkt.embedded.FreePort;
  * from 1000, past which Mosquitto silently drops QoS 1 messages for an offline persistent
  * subscriber; max_queued_bytes 0 means no byte limit. Mosquitto acknowledges a QoS 1 PUBLISH from
  * memory and writes its persistence file only every autosave_interval seconds (and at a clean
- * stop), so a kill -9 loses what arrived since the last save; 1 s keeps that window small.
+ * stop), so a kill -9 loses what arrived since the last save; 1 keeps that window small (a save
+ * every two seconds in practice: Mosquitto compares whole seconds). Mosquitto 2.0 does not keep
+ * shared subscriptions across any restart; the subscribers must subscribe again.
  */
 public final class MosquittoBroker implements AutoCloseable {
 
@@ -122,6 +126,20 @@ public final class MosquittoBroker implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * When Mosquitto last finished writing its store (it writes mosquitto.db.new, then renames it),
+     * or empty if it never has: what it acknowledged after this, a kill -9 now would lose unless
+     * already handed on.
+     */
+    public Optional<Instant> lastSave() {
+        try {
+            Path store = dir.resolve("mosquitto.db");
+            return Files.exists(store) ? Optional.of(Files.getLastModifiedTime(store).toInstant()) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the time of " + dir.resolve("mosquitto.db"), e);
+        }
     }
 
     /**

@@ -8,9 +8,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -46,6 +50,18 @@ public final class LoadGenerator implements AutoCloseable {
     private final AtomicLong latencyCount = new AtomicLong();
     private volatile boolean timeMessages;
     private volatile java.util.function.BiConsumer<String, List<String>> onAcknowledged;
+    private volatile java.util.function.BiConsumer<String, List<String>> onPublished;
+    private volatile java.util.function.BiConsumer<String, List<String>> onNoSubscribers;
+    private volatile boolean resend;
+    private volatile boolean closing;
+    /** Set once {@link #awaitAcknowledgements} has waited long enough: resending stops for good. */
+    private volatile boolean gaveUp;
+    private final LongAdder resends = new LongAdder();
+    private final ScheduledExecutorService resender = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "load-resend");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
 
     /**
@@ -95,6 +111,59 @@ public final class LoadGenerator implements AutoCloseable {
      */
     public void onAcknowledged(java.util.function.BiConsumer<String, List<String>> listener) {
         this.onAcknowledged = listener;
+    }
+
+    /**
+     * Tells, for every message before it is first published, its message id and the keys of its
+     * readings: with {@link #onAcknowledged}, what was sent but never acknowledged.
+     */
+    public void onPublished(java.util.function.BiConsumer<String, List<String>> listener) {
+        this.onPublished = listener;
+    }
+
+    /**
+     * Keeps publishing through a lost connection or a broker restart, as a device that retries
+     * would: a publish waits for the automatic reconnect, and a message whose acknowledgement never
+     * came is published again, the same message with the same readings (the receiver deduplicates).
+     * Off by default, where a failed publish ends the run: a benchmark should not hide a broken
+     * broker.
+     */
+    public void resendUnacknowledged(boolean on) {
+        this.resend = on;
+    }
+
+    /**
+     * Waits until the broker has acknowledged every message published so far, resending as needed,
+     * for at most {@code max}; then stops resending.
+     *
+     * @return messages still unacknowledged, given up
+     */
+    public long awaitAcknowledgements(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (inFlight() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        gaveUp = true;
+        return inFlight();
+    }
+
+    private long inFlight() {
+        return connections.stream().mapToLong(Connection::inFlight).sum();
+    }
+
+    /** Messages published again because their first acknowledgement never came. */
+    public long resends() {
+        return resends.sum();
+    }
+
+    /**
+     * Tells which acknowledged messages (also reported to {@link #onAcknowledged}) the broker
+     * acknowledged with "no matching subscribers" (MQTT 5 reason 0x10): it took them and dropped
+     * them. Mosquitto 2.0, for one, does not restore shared subscriptions after a restart, so until
+     * the subscribers subscribe again every message on their topics is acknowledged this way.
+     */
+    public void onAcknowledgedWithoutSubscribers(java.util.function.BiConsumer<String, List<String>> listener) {
+        this.onNoSubscribers = listener;
     }
 
     /**
@@ -201,6 +270,10 @@ public final class LoadGenerator implements AutoCloseable {
         }
         if (timeMessages) {
             sentAt.put(messageId, new long[] { System.nanoTime(), device.readingsPerMessage() });
+        }
+        var published = onPublished;
+        if (published != null) {
+            published.accept(messageId, keys);
         }
         return conn.publish(topic, payload, device.readingsPerMessage(), messageId, keys) ? device.readingsPerMessage() : -1;
     }
@@ -342,6 +415,8 @@ public final class LoadGenerator implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
+        resender.shutdownNow();
         for (Connection c : connections) {
             c.close();
         }
@@ -355,6 +430,10 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
+    /** A message as published: enough to publish it again. */
+    private record Outgoing(String topic, byte[] payload, int readings, String messageId, List<String> keys) {
+    }
+
     public record Run(long messages, long readings, double seconds) {
         public double readingsPerSecond() {
             return readings / seconds;
@@ -363,8 +442,12 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** One publishing connection, keeping at most the broker's Receive Maximum of publishes in flight. */
     public final class Connection {
+        private static final long RECONNECT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+        private static final long RESEND_DELAY_MILLIS = 100;
+
         private final MqttAsyncClient client;
         private final Semaphore window;
+        private final int windowSize;
 
         Connection(BrokerAccess broker, String clientId) throws MqttException {
             client = new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());
@@ -372,44 +455,98 @@ public final class LoadGenerator implements AutoCloseable {
             MqttConnectionOptions o = broker.options();
             o.setCleanStart(true);
             o.setAutomaticReconnect(true);
+            // Paho's default backs off to two minutes; a device tries again soon after its broker returns.
+            o.setAutomaticReconnectDelay(1, 4);
             IMqttToken t = client.connect(o);
             t.waitForCompletion(10_000);
             Integer max = t.getResponseProperties() == null ? null : t.getResponseProperties().getReceiveMaximum();
-            window = new Semaphore(max == null || max <= 0 ? 65535 : max);
+            windowSize = max == null || max <= 0 ? 65535 : max;
+            window = new Semaphore(windowSize);
+        }
+
+        long inFlight() {
+            return windowSize - window.availablePermits();
         }
 
         boolean publish(String topic, byte[] payload, int readings, String messageId, List<String> keys) {
             try {
                 window.acquire();
-                MqttMessage m = new MqttMessage(payload, 1, false, null);
-                client.publish(topic, m, null, new MqttActionListener() {
-                    @Override
-                    public void onSuccess(IMqttToken token) {
-                        acked.increment();
-                        ackedReadings.add(readings);
-                        LongAdder[] vendor = ackedByVendor.computeIfAbsent(vendorOf(topic),
-                                k -> new LongAdder[] { new LongAdder(), new LongAdder() });
-                        vendor[0].increment();
-                        vendor[1].add(readings);
-                        var listener = onAcknowledged;
-                        if (listener != null) {
-                            listener.accept(messageId, keys);
-                        }
-                        window.release();
-                    }
-
-                    @Override
-                    public void onFailure(IMqttToken token, Throwable e) {
-                        window.release();
-                    }
-                });
-                return true;
-            } catch (MqttException e) {
-                window.release();
-                return false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
+            }
+            if (send(new Outgoing(topic, payload, readings, messageId, keys))) {
+                return true;
+            }
+            window.release();
+            return false;
+        }
+
+        /**
+         * Hands a message to the client. While resending, a refusal (not connected: the automatic
+         * reconnect is under way) is retried until the generator gives up.
+         */
+        private boolean send(Outgoing o) {
+            while (true) {
+                try {
+                    client.publish(o.topic(), new MqttMessage(o.payload(), 1, false, null), null, new Acknowledgement(o));
+                    return true;
+                } catch (MqttException e) {
+                    if (!resend || closing || gaveUp) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(RECONNECT_POLL_NANOS);
+                }
+            }
+        }
+
+        /** The broker's answer to one publish of a message; the message holds its window slot until it is acknowledged or given up. */
+        private final class Acknowledgement implements MqttActionListener {
+            private final Outgoing o;
+
+            Acknowledgement(Outgoing o) {
+                this.o = o;
+            }
+
+            @Override
+            public void onSuccess(IMqttToken token) {
+                int[] codes = token.getReasonCodes();
+                if (codes != null && codes.length > 0 && codes[0] == 0x10) {
+                    var dropped = onNoSubscribers;
+                    if (dropped != null) {
+                        dropped.accept(o.messageId(), o.keys());
+                    }
+                }
+                acked.increment();
+                ackedReadings.add(o.readings());
+                LongAdder[] vendor = ackedByVendor.computeIfAbsent(vendorOf(o.topic()), k -> new LongAdder[] { new LongAdder(), new LongAdder() });
+                vendor[0].increment();
+                vendor[1].add(o.readings());
+                var listener = onAcknowledged;
+                if (listener != null) {
+                    listener.accept(o.messageId(), o.keys());
+                }
+                window.release();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable e) {
+                // The connection dropped before the PUBACK: the broker may or may not have the message.
+                if (!resend || closing || gaveUp) {
+                    window.release();
+                    return;
+                }
+                resends.increment();
+                try {
+                    // Not on Paho's callback thread, which send() could otherwise block while reconnecting.
+                    resender.schedule(() -> {
+                        if (!send(o)) {
+                            window.release();
+                        }
+                    }, RESEND_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    window.release();
+                }
             }
         }
 
