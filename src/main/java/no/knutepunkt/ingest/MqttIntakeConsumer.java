@@ -37,6 +37,9 @@ final class MqttIntakeConsumer extends DefaultConsumer {
     private static final long MAX_BOUNCE_MILLIS = 30_000;
     /** MQTT 5 reason code: another client connected with this client id. */
     private static final int SESSION_TAKEN_OVER = 0x8E;
+    private static final long WATCH_SECONDS = 5;
+    /** Longer than Paho's longest automatic-reconnect delay (MqttConnections: 30 s). */
+    private static final long DOWN_TOO_LONG_NANOS = TimeUnit.SECONDS.toNanos(45);
 
     private final List<Connection> open = new ArrayList<>();
     private volatile boolean stopping;
@@ -58,6 +61,23 @@ final class MqttIntakeConsumer extends DefaultConsumer {
             Connection c = new Connection(config.clientId() + "-" + n, filter);
             open.add(c);
             c.connect();
+        }
+        reconnects.scheduleWithFixedDelay(this::watch, WATCH_SECONDS, WATCH_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Paho's automatic reconnect does not always come back (the fault campaign saw a connection
+     * stay down after a broker crash with no attempt logged, and one answering "Connect already in
+     * progress" for good): a connection down for longer than its backoff allows is reconnected
+     * here, and a client stuck connecting is replaced.
+     */
+    private void watch() {
+        for (Connection c : open) {
+            try {
+                c.watch();
+            } catch (RuntimeException e) {
+                LOG.warnf("MQTT consumer watchdog: %s", e.getMessage());
+            }
         }
     }
 
@@ -84,18 +104,69 @@ final class MqttIntakeConsumer extends DefaultConsumer {
 
         private final String clientId;
         private final String filter;
-        private final MqttAsyncClient client;
+        private volatile MqttAsyncClient client;
         private volatile AckOrder acks;
+        /** When the connection was last seen down (System.nanoTime), or 0 while it is up. */
+        private volatile long downSince;
         private final java.util.concurrent.atomic.AtomicBoolean bounceScheduled = new java.util.concurrent.atomic.AtomicBoolean();
         private volatile long bounceMillis = 1000;
 
         Connection(String clientId, String filter) throws MqttException {
             this.clientId = clientId;
             this.filter = filter;
-            this.client = new MqttAsyncClient(config.url(), clientId, new MemoryPersistence());
-            client.setManualAcks(true);
-            client.setCallback(this);
+            this.client = newClient();
             this.acks = newAckOrder();
+        }
+
+        private MqttAsyncClient newClient() throws MqttException {
+            MqttAsyncClient c = new MqttAsyncClient(config.url(), clientId, new MemoryPersistence());
+            c.setManualAcks(true);
+            c.setCallback(this);
+            return c;
+        }
+
+        /** Called by the watchdog: reconnects a connection that has been down too long. */
+        void watch() {
+            long since = downSince;
+            if (stopping || since == 0 || client.isConnected() || System.nanoTime() - since < DOWN_TOO_LONG_NANOS) {
+                return;
+            }
+            downSince = System.nanoTime();
+            try {
+                LOG.warnf("MQTT consumer %s has been disconnected too long; reconnecting it", clientId);
+                client.reconnect();
+            } catch (MqttException e) {
+                if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS) {
+                    LOG.warnf("MQTT consumer %s reconnect: %s", clientId, e.getMessage());
+                    return;
+                }
+                // Stuck connecting: replace the client. Its unacknowledged messages come again.
+                LOG.warnf("MQTT consumer %s has been connecting too long; replacing its client", clientId);
+                replaceClient();
+            }
+        }
+
+        private void replaceClient() {
+            MqttAsyncClient old = client;
+            try {
+                old.disconnectForcibly(0, 1000, false);
+            } catch (MqttException e) {
+                LOG.debugf("forced disconnect of %s: %s", clientId, e.getMessage());
+            }
+            try {
+                old.close(true);
+            } catch (MqttException e) {
+                LOG.debugf("closing %s: %s", clientId, e.getMessage());
+            }
+            try {
+                AckOrder abandoned = acks;
+                acks = newAckOrder();
+                abandoned.abandon();
+                client = newClient();
+                connect();
+            } catch (MqttException e) {
+                LOG.warnf("MQTT consumer %s: new client: %s", clientId, e.getMessage());
+            }
         }
 
         private AckOrder newAckOrder() {
@@ -118,6 +189,7 @@ final class MqttIntakeConsumer extends DefaultConsumer {
                 client.connect(o).waitForCompletion(15_000);
             } catch (MqttException e) {
                 // Paho's automatic reconnect only covers connections that once succeeded.
+                markDown();
                 LOG.warnf("MQTT consumer %s cannot connect to %s yet (%s); retrying", clientId, config.url(), e.getMessage());
                 reconnects.schedule(this::retryConnect, 2, TimeUnit.SECONDS);
             }
@@ -136,6 +208,7 @@ final class MqttIntakeConsumer extends DefaultConsumer {
 
         @Override
         public void connectComplete(boolean reconnect, String serverURI) {
+            downSince = 0;
             try {
                 // Idempotent; needed when the broker lost the session (e.g. it restarted without persistence).
                 client.subscribe(filter, 1);
@@ -147,6 +220,7 @@ final class MqttIntakeConsumer extends DefaultConsumer {
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
+            markDown();
             // Acknowledge nothing of the old connection on the new one: those messages come again.
             AckOrder old = acks;
             acks = newAckOrder();
@@ -156,6 +230,12 @@ final class MqttIntakeConsumer extends DefaultConsumer {
                         + "every hub instance needs its own MQTT_CLIENT_ID", clientId);
             } else {
                 LOG.warnf("MQTT consumer %s disconnected: %s", clientId, response.getReasonString());
+            }
+        }
+
+        private void markDown() {
+            if (downSince == 0) {
+                downSince = System.nanoTime();
             }
         }
 
