@@ -114,6 +114,9 @@ public final class IngestBenchmark {
         } finally {
             process.stop();
         }
+        // The hub's sessions outlive it (persistent, on the shared subscription): left alone, the
+        // broker would queue every baseline message for them too, and the baseline would pay for it.
+        endSessions(mqtt, "bench-hub-" + run, CONSUMERS);
         if (Boolean.getBoolean("bench.hub-only")) {
             return;
         }
@@ -187,6 +190,19 @@ public final class IngestBenchmark {
         Result r = new Result(sustained, load.latencyMillis(50), load.latencyMillis(99), paced.readingsPerSecond());
         System.out.printf("%s: p50 %.1f ms, p99 %.1f ms over %d messages%n", name, r.p50(), r.p99(), load.latencySamples());
         return r;
+    }
+
+    private static void endSessions(String mqtt, String clientId, int consumers) throws Exception {
+        for (int n = 0; n < consumers; n++) {
+            org.eclipse.paho.mqttv5.client.MqttAsyncClient c = new org.eclipse.paho.mqttv5.client.MqttAsyncClient(mqtt, clientId + "-" + n,
+                    new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+            org.eclipse.paho.mqttv5.client.MqttConnectionOptions o = new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+            o.setCleanStart(true);
+            o.setSessionExpiryInterval(0L);
+            c.connect(o).waitForCompletion(10_000);
+            c.disconnect().waitForCompletion(10_000);
+            c.close();
+        }
     }
 
     /**
