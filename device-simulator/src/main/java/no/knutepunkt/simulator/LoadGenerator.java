@@ -19,13 +19,10 @@ import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import no.knutepunkt.simulator.Payloads.GatewayObservation;
 import no.knutepunkt.simulator.Payloads.Measured;
@@ -89,7 +86,7 @@ public final class LoadGenerator implements AutoCloseable {
         }
         if (receipts) {
             receiptClient = new MqttAsyncClient(broker.url(), clientPrefix + "-receipts", new MemoryPersistence());
-            receiptClient.setCallback(new Callback() {
+            receiptClient.setCallback(new QuietCallback() {
                 @Override
                 public void messageArrived(String topic, MqttMessage message) {
                     onReceipt(message.getPayload());
@@ -451,7 +448,7 @@ public final class LoadGenerator implements AutoCloseable {
 
         Connection(BrokerAccess broker, String clientId) throws MqttException {
             client = new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());
-            client.setCallback(new Callback());
+            client.setCallback(new QuietCallback());
             MqttConnectionOptions o = broker.options();
             o.setCleanStart(true);
             o.setAutomaticReconnect(true);
@@ -557,32 +554,6 @@ public final class LoadGenerator implements AutoCloseable {
             } catch (MqttException e) {
                 // closing anyway
             }
-        }
-    }
-
-    private static class Callback implements MqttCallback {
-        @Override
-        public void disconnected(MqttDisconnectResponse r) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException e) {
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 }
