@@ -27,12 +27,15 @@ public final class EmbeddedMode {
      * @param dataDir postgres/ and broker/ live under it
      * @param postgresPort must match the port in quarkus.datasource.jdbc.url
      * @param brokerPort must match the port in knutepunkt.mqtt.url
+     * @param owner the superuser, who owns the schema and runs the migrations (quarkus.flyway.username)
+     * @param hubRole the role the hub connects as (quarkus.datasource.username)
      */
-    public static EmbeddedMode in(Path dataDir, int postgresPort, int brokerPort) {
+    public static EmbeddedMode in(Path dataDir, int postgresPort, int brokerPort, String owner, String hubRole) {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder(dataDir.resolve("postgres"))
                 .port(postgresPort)
                 .database("knutepunkt")
-                .superuser("knutepunkt")
+                .superuser(owner)
+                .loginRole(hubRole)
                 .build();
         return new EmbeddedMode(postgres, new EmbeddedBroker(dataDir.resolve("broker"), brokerPort));
     }

@@ -54,6 +54,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final Path dataDir;
     private final String database;
     private final String superuser;
+    private final List<String> loginRoles;
     private final Map<String, String> settings;
     private final PostgresAccount account;
     private int port;
@@ -64,6 +65,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         this.port = builder.port;
         this.database = builder.database;
         this.superuser = builder.superuser;
+        this.loginRoles = List.copyOf(builder.loginRoles);
         this.settings = builder.settings;
         this.account = PostgresAccount.forThisProcess();
     }
@@ -102,6 +104,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     + result.exitCode + "): " + result.output + "\n--- end of " + logFile() + " ---\n" + logTail());
         }
         createDatabaseIfMissing();
+        createLoginRolesIfMissing();
         LOG.infof("PostgreSQL %s ready at %s in %d ms (data %s)", PostgresBinaries.VERSION, jdbcUrl(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), dataDir);
     }
@@ -306,6 +309,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /** {@link LoginRoles}, created on every start if missing, so a data dir made by an older hub gets them too. */
+    private void createLoginRolesIfMissing() {
+        if (loginRoles.isEmpty()) {
+            return;
+        }
+        Properties credentials = new Properties();
+        credentials.setProperty("user", superuser);
+        try (Connection admin = new org.postgresql.Driver().connect(jdbcUrl(), credentials)) {
+            for (String role : loginRoles) {
+                LoginRoles.ensure(admin, role);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the login roles " + loginRoles + " at " + jdbcUrl(), e);
+        }
+    }
+
     private Path logFile() {
         return dataDir.resolve("postgres.log");
     }
@@ -366,6 +385,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         private int port;
         private String database = "knutepunkt";
         private String superuser = "knutepunkt";
+        private final List<String> loginRoles = new ArrayList<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
 
         private Builder(Path dataDir) {
@@ -392,6 +412,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
 
         /** A postgresql.conf setting, written as given: quote string values yourself ({@code "'C'"}). */
+        /** A login role (no superuser, owns nothing) to create at start if missing; see {@link #createLoginRolesIfMissing}. */
+        public Builder loginRole(String role) {
+            loginRoles.add(identifier(role));
+            return this;
+        }
+
         public Builder setting(String name, String value) {
             settings.put(name, value);
             return this;

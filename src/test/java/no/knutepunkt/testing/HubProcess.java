@@ -8,6 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +22,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import no.knutepunkt.embedded.LoginRoles;
 
 /**
  * The packaged hub (target/quarkus-app) as an operating-system process, for what a @QuarkusTest
@@ -40,6 +45,8 @@ public final class HubProcess implements AutoCloseable {
     private Process process;
 
     /**
+     * @param dbUser the schema's owner (it migrates, and creates the hub's own role {@value TestServers#HUB_ROLE}
+     *        if missing, which the hub then connects as)
      * @param clientId stable across restarts: the broker keeps the consumers' sessions under it
      */
     public HubProcess(String jdbcUrl, String dbUser, String mqttUrl, String clientId, Map<String, String> extraEnv, List<String> jvmArgs)
@@ -56,8 +63,14 @@ public final class HubProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        env = new HashMap<>(Map.of("EMBEDDED", "false", "DB_URL", jdbcUrl, "DB_USER", dbUser, "MQTT_URL", mqttUrl, "MQTT_CLIENT_ID", clientId,
-                "MQTT_SHARE_GROUP", "knutepunkt", "HTTP_PORT", Integer.toString(port), "SYNTHETIC_IDENTITIES", "true"));
+        try (Connection admin = DriverManager.getConnection(jdbcUrl, dbUser, "")) {
+            LoginRoles.ensure(admin, TestServers.HUB_ROLE);
+        } catch (SQLException e) {
+            throw new IOException("cannot create the hub's database role at " + jdbcUrl, e);
+        }
+        env = new HashMap<>(Map.of("EMBEDDED", "false", "DB_URL", jdbcUrl, "DB_OWNER_USER", dbUser, "DB_USER", TestServers.HUB_ROLE,
+                "MQTT_URL", mqttUrl, "MQTT_CLIENT_ID", clientId, "MQTT_SHARE_GROUP", "knutepunkt", "HTTP_PORT", Integer.toString(port),
+                "SYNTHETIC_IDENTITIES", "true"));
         env.putAll(extraEnv);
         this.jvmArgs = List.copyOf(jvmArgs);
         this.log = log;

@@ -25,6 +25,8 @@ public class HubTestResource implements QuarkusTestResourceLifecycleManager {
                 "quarkus.datasource.jdbc.url", servers.jdbcUrl,
                 "quarkus.datasource.username", servers.dbUser,
                 "quarkus.datasource.password", servers.dbPassword,
+                "quarkus.flyway.username", servers.ownerUser,
+                "quarkus.flyway.password", servers.ownerPassword,
                 "knutepunkt.mqtt.url", servers.mqttUrl,
                 // Concurrent runs against one broker must not share sessions or split each other's messages.
                 "knutepunkt.mqtt.client-id", "knutepunkt-test-" + servers.run,
@@ -47,6 +49,15 @@ public class HubTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static String dbPassword() {
         return TestServers.get().dbPassword;
+    }
+
+    /** The schema's owner (migrations); a superuser on the embedded server, for what the hub's own role may not do. */
+    public static String dbOwner() {
+        return TestServers.get().ownerUser;
+    }
+
+    public static String dbOwnerPassword() {
+        return TestServers.get().ownerPassword;
     }
 
     public static String mqttUrl() {

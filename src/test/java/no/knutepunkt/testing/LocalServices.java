@@ -14,6 +14,8 @@ import java.util.UUID;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import no.knutepunkt.embedded.LoginRoles;
+
 /**
  * The machine's own PostgreSQL and Mosquitto services (as Debian runs them: 127.0.0.1:5432 with
  * trust authentication for postgres, 127.0.0.1:1883), for running end-to-end tests against the
@@ -59,11 +61,13 @@ public final class LocalServices implements QuarkusTestProfile {
             String database = "knutepunkt_local_" + run;
             try (Connection admin = DriverManager.getConnection(DB, DB_USER, ""); Statement s = admin.createStatement()) {
                 s.execute("CREATE DATABASE " + database);
+                LoginRoles.ensure(admin, TestServers.HUB_ROLE);
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot create a database on the local PostgreSQL", e);
             }
             return Map.of("quarkus.datasource.jdbc.url", DB.replaceAll("/[^/?]*(\\?.*)?$", "/" + database),
-                    "quarkus.datasource.username", DB_USER, "quarkus.datasource.password", "",
+                    "quarkus.datasource.username", TestServers.HUB_ROLE, "quarkus.datasource.password", "",
+                    "quarkus.flyway.username", DB_USER, "quarkus.flyway.password", "",
                     "knutepunkt.mqtt.url", "tcp://" + MQTT_HOST + ":" + MQTT_PORT,
                     "knutepunkt.mqtt.client-id", "knutepunkt-local-" + run, "knutepunkt.mqtt.share-group", "knutepunkt-local-" + run);
         }

@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import no.knutepunkt.embedded.EmbeddedBroker;
 import no.knutepunkt.embedded.EmbeddedPostgres;
+import no.knutepunkt.embedded.LoginRoles;
 
 /**
  * The PostgreSQL and MQTT broker of one test JVM, started on first use and stopped when the JVM
@@ -43,9 +44,13 @@ final class TestServers {
     private static TestServers current;
 
     final String run = UUID.randomUUID().toString().substring(0, 8);
+    /** The role the hub connects as (owns nothing); {@link #ownerUser} owns the schema and migrates. */
+    static final String HUB_ROLE = "knutepunkt_hub";
     String jdbcUrl;
     String dbUser;
     String dbPassword;
+    String ownerUser;
+    String ownerPassword;
     String mqttUrl;
     EmbeddedPostgres postgres;
     MosquittoBroker mosquitto;
@@ -77,10 +82,12 @@ final class TestServers {
             useExternalDatabase(dbUrl);
         } else {
             postgres = EmbeddedPostgres.builder(runDir.resolve("postgres")).port(0).database("knutepunkt_test")
-                    .superuser("knutepunkt").build();
+                    .superuser("knutepunkt").loginRole(HUB_ROLE).build();
             postgres.start();
             jdbcUrl = postgres.jdbcUrl();
-            dbUser = postgres.user();
+            ownerUser = postgres.user();
+            ownerPassword = "";
+            dbUser = HUB_ROLE;
             dbPassword = "";
         }
         if (brokerUrl != null) {
@@ -96,14 +103,22 @@ final class TestServers {
         }
     }
 
+    /**
+     * A fresh database owned by TEST_DB_USER, and the hub's role (cluster-wide, created once). The
+     * server must let the hub's role in without a password from here (trust on loopback, as
+     * Debian's PostgreSQL does for local connections) or TEST_DB_HUB_PASSWORD must be its password.
+     */
     private void useExternalDatabase(String adminUrl) {
-        dbUser = System.getenv().getOrDefault("TEST_DB_USER", "postgres");
-        dbPassword = System.getenv().getOrDefault("TEST_DB_PASSWORD", "");
+        ownerUser = System.getenv().getOrDefault("TEST_DB_USER", "postgres");
+        ownerPassword = System.getenv().getOrDefault("TEST_DB_PASSWORD", "");
+        dbUser = HUB_ROLE;
+        dbPassword = System.getenv().getOrDefault("TEST_DB_HUB_PASSWORD", "");
         String database = "knutepunkt_test_" + run;
-        try (Connection admin = DriverManager.getConnection(adminUrl, dbUser, dbPassword);
+        try (Connection admin = DriverManager.getConnection(adminUrl, ownerUser, ownerPassword);
                 Statement s = admin.createStatement()) {
             // An identifier cannot be a bound parameter; the name is ours, [a-z0-9_] only.
             s.execute("CREATE DATABASE " + database);
+            LoginRoles.ensure(admin, HUB_ROLE);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database on " + adminUrl, e);
         }
