@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 
 /** Which identities the registry accepts. */
 @ConfigMapping(prefix = "knutepunkt.identity")
-interface IdentityConfig {
+public interface IdentityConfig {
 
     /** Accept synthetic fødselsnumre (month + 80)? Only test and demo profiles turn this on. */
     boolean syntheticAllowed();
