@@ -15,18 +15,23 @@ import org.hl7.fhir.r4.model.IdType;
 
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import no.knutepunkt.access.Caller;
+import no.knutepunkt.access.Role;
 
 /** Device read: a registered device, identified as Observations reference it (vendor + serial). */
 @Singleton
 public class DeviceProvider implements IResourceProvider {
 
     private final DataSource db;
+    private final FhirAccess access;
 
     @Inject
-    DeviceProvider(DataSource db) {
+    DeviceProvider(DataSource db, FhirAccess access) {
         this.db = db;
+        this.access = access;
     }
 
     @Override
@@ -34,8 +39,13 @@ public class DeviceProvider implements IResourceProvider {
         return Device.class;
     }
 
+    /** A device says nothing of whom it measures; staff may read it, patients and vendor systems may not. */
     @Read
-    public Device read(@IdParam IdType id) {
+    public Device read(@IdParam IdType id, RequestDetails request) {
+        Caller caller = access.caller();
+        if (!(caller.is(Role.CLINICIAN) || caller.is(Role.MUNICIPALITY_ADMIN) || caller.is(Role.OPERATOR))) {
+            throw access.policy().deny(caller, null, FhirAccess.request(request), "read", "Device", "not-allowed-for-role");
+        }
         UUID uuid;
         try {
             uuid = UUID.fromString(id.getIdPart());

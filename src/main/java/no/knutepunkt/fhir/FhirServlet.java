@@ -34,6 +34,7 @@ public class FhirServlet extends RestfulServer {
     protected void initialize() {
         setResourceProviders(observations, patients, devices);
         setPagingProvider(paging);
+        registerInterceptor(new FhirRefusals());
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setServerName("Knutepunkt");
         setServerVersion(ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class).orElse("unknown"));

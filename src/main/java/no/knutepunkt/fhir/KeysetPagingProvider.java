@@ -15,12 +15,12 @@ import ca.uhn.fhir.rest.server.IPagingProvider;
 @Singleton
 class KeysetPagingProvider implements IPagingProvider {
 
-    private final ObservationPages pages;
+    private final FhirAccess access;
     private final FhirApiConfig config;
 
     @Inject
-    KeysetPagingProvider(ObservationPages pages, FhirApiConfig config) {
-        this.pages = pages;
+    KeysetPagingProvider(FhirAccess access, FhirApiConfig config) {
+        this.access = access;
         this.config = config;
     }
 
@@ -52,7 +52,8 @@ class KeysetPagingProvider implements IPagingProvider {
             q = new ObservationSearch(q.patient(), q.kinds(), q.identifierVendor(), q.identifierValue(), q.from(), q.to(),
                     q.ascending(), Math.max(1, Math.min(q.count(), config.maxPageSize())));
         }
-        return pages.page(q, cursor);
+        // The token says which patient: whoever sends it back is held to the policy like the first page.
+        return access.searchPage(q, cursor, request);
     }
 
     /** "Stores" an Observation search by naming it: its token is all a later page needs. */

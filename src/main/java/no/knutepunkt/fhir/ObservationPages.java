@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -59,10 +60,12 @@ class ObservationPages {
             }
         }
         List<IBaseResource> resources = new ArrayList<>(rows.size());
+        List<UUID> patients = new ArrayList<>(rows.size());
         for (ObservationStore.Row r : rows) {
             resources.add(parse(r.json()));
+            patients.add(r.patient());
         }
-        return new ObservationPage(q.token(), cursor == null ? ObservationPage.FIRST : cursor.pageId(), next, previous, resources);
+        return new ObservationPage(q.token(), cursor == null ? ObservationPage.FIRST : cursor.pageId(), next, previous, resources, patients);
     }
 
     Observation parse(String json) {

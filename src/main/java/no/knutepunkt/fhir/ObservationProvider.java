@@ -38,6 +38,8 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import no.knutepunkt.access.AccessPolicy;
+import no.knutepunkt.access.DataKind;
 import no.knutepunkt.common.Kind;
 import no.knutepunkt.common.ObservationKind;
 
@@ -55,13 +57,15 @@ public class ObservationProvider implements IResourceProvider {
     private final ObservationPages pages;
     private final PatientLookup patients;
     private final FhirApiConfig config;
+    private final FhirAccess access;
 
     @Inject
-    ObservationProvider(ObservationStore store, ObservationPages pages, PatientLookup patients, FhirApiConfig config) {
+    ObservationProvider(ObservationStore store, ObservationPages pages, PatientLookup patients, FhirApiConfig config, FhirAccess access) {
         this.store = store;
         this.pages = pages;
         this.patients = patients;
         this.config = config;
+        this.access = access;
     }
 
     @Override
@@ -70,18 +74,21 @@ public class ObservationProvider implements IResourceProvider {
     }
 
     @Read
-    public Observation read(@IdParam IdType id) {
+    public Observation read(@IdParam IdType id, RequestDetails request) {
         UUID uuid = uuid(id.getIdPart());
-        String json;
+        ObservationStore.Row row;
         try {
-            json = uuid == null ? null : store.read(uuid);
+            row = uuid == null ? null : store.read(uuid);
         } catch (SQLException e) {
             throw FhirApiFailure.of("Observation read", e);
         }
-        if (json == null) {
+        if (row == null) {
             throw new ResourceNotFoundException(id);
         }
-        return pages.parse(json);
+        AccessPolicy.Granted g = access.decide(row.patient(), DataKind.MEASUREMENTS, request, "read", FhirAccess.OBSERVATION);
+        Observation o = pages.parse(row.json());
+        access.record(g, request, "read", FhirAccess.OBSERVATION, List.of(row.id().toString()));
+        return o;
     }
 
     @Search
@@ -111,7 +118,12 @@ public class ObservationProvider implements IResourceProvider {
         for (ReferenceParam ref : new ReferenceParam[] {patient, subject}) {
             if (ref != null) {
                 UUID resolved = patientOf(ref);
-                if (resolved == null || patientId != null && !patientId.equals(resolved)) {
+                if (resolved == null) {
+                    // An unknown patient is refused exactly as a forbidden one: asking tells nothing.
+                    throw access.policy().deny(access.caller(), null, FhirAccess.request(request), "search", FhirAccess.OBSERVATION,
+                            "no-such-patient");
+                }
+                if (patientId != null && !patientId.equals(resolved)) {
                     return nothing();
                 }
                 patientId = resolved;
@@ -139,7 +151,7 @@ public class ObservationProvider implements IResourceProvider {
         int pageSize = count == null ? config.defaultPageSize() : Math.max(1, Math.min(count, config.maxPageSize()));
         ObservationSearch q = new ObservationSearch(patientId, keys(kinds), vendor, identifierValue, range.from(), range.to(),
                 ascending, pageSize);
-        return pages.page(q, null);
+        return access.searchPage(q, null, request);
     }
 
     /** The latest {@code max} Observations (default 1) of each code for one patient. */
@@ -160,22 +172,30 @@ public class ObservationProvider implements IResourceProvider {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
         bundle.addLink().setRelation(Bundle.LINK_SELF).setUrl(request.getCompleteUrl());
         UUID patientId = patientOf(patient);
+        if (patientId == null) {
+            throw access.policy().deny(access.caller(), null, FhirAccess.request(request), "lastn", FhirAccess.OBSERVATION,
+                    "no-such-patient");
+        }
+        AccessPolicy.Granted g = access.decide(patientId, DataKind.MEASUREMENTS, request, "lastn", FhirAccess.OBSERVATION);
         Set<ObservationKind> kinds = kinds(code, category);
-        List<String> found;
+        List<ObservationStore.Row> found;
         try {
-            found = patientId == null || kinds.isEmpty() ? List.of() : store.lastn(patientId, keys(kinds), n);
+            found = kinds.isEmpty() ? List.of() : store.lastn(patientId, keys(kinds), n);
         } catch (SQLException e) {
             throw FhirApiFailure.of("Observation $lastn", e);
         }
         String base = request.getFhirServerBase();
-        for (String json : found) {
-            Observation o = pages.parse(json);
+        List<String> ids = new ArrayList<>(found.size());
+        for (ObservationStore.Row row : found) {
+            Observation o = pages.parse(row.json());
             bundle.addEntry()
                     .setFullUrl(base + "/Observation/" + o.getIdElement().getIdPart())
                     .setResource(o)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+            ids.add(row.id().toString());
         }
         bundle.setTotal(found.size());
+        access.record(g, request, "lastn", FhirAccess.OBSERVATION, ids);
         return bundle;
     }
 

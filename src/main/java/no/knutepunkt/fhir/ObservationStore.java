@@ -23,8 +23,8 @@ import javax.sql.DataSource;
 @Singleton
 class ObservationStore {
 
-    /** A stored Observation and its place in the search order. */
-    record Row(UUID id, Instant effective, String json) {
+    /** A stored Observation, its place in the search order, and whose it is. */
+    record Row(UUID id, Instant effective, UUID patient, String json) {
     }
 
     private final DataSource db;
@@ -34,15 +34,21 @@ class ObservationStore {
         this.db = db;
     }
 
-    /** The stored Observation's JSON, or null if there is none by that id. */
-    String read(UUID id) throws SQLException {
+    /** The stored Observation, or null if there is none by that id. */
+    Row read(UUID id) throws SQLException {
         try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT observation FROM reading WHERE id = ? AND state = 'stored'")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT id, effective, patient_id, observation FROM reading WHERE id = ? AND state = 'stored'")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+                return rs.next() ? row(rs) : null;
             }
         }
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        return new Row(rs.getObject(1, UUID.class), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getObject(3, UUID.class),
+                rs.getString(4));
     }
 
     /**
@@ -56,7 +62,7 @@ class ObservationStore {
             List<Row> rows = new ArrayList<>(limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Row(rs.getObject(1, UUID.class), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3)));
+                    rows.add(row(rs));
                 }
             }
             return rows;
@@ -64,12 +70,12 @@ class ObservationStore {
     }
 
     /** The latest {@code max} Observations of each kind, kinds in the given order, newest first within a kind. */
-    List<String> lastn(UUID patient, List<String> kinds, int max) throws SQLException {
+    List<Row> lastn(UUID patient, List<String> kinds, int max) throws SQLException {
         String sql = """
-                SELECT r.observation
+                SELECT r.id, r.effective, r.patient_id, r.observation
                   FROM unnest(?::text[]) WITH ORDINALITY AS k(kind, n)
                   CROSS JOIN LATERAL (
-                        SELECT id, effective, observation FROM reading
+                        SELECT id, effective, patient_id, observation FROM reading
                          WHERE patient_id = ? AND kind = k.kind AND state = 'stored'
                          ORDER BY effective DESC, id DESC
                          LIMIT ?) r
@@ -79,10 +85,10 @@ class ObservationStore {
             ps.setArray(1, c.createArrayOf("text", kinds.toArray()));
             ps.setObject(2, patient);
             ps.setInt(3, max);
-            List<String> out = new ArrayList<>();
+            List<Row> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    out.add(row(rs));
                 }
             }
             return out;
@@ -135,12 +141,12 @@ class ObservationStore {
             all.add(limit);
             all.add(limit);
             params = all;
-            text = "SELECT r.id, r.effective, r.observation FROM unnest(?::text[]) AS k(kind) CROSS JOIN LATERAL ("
-                    + "SELECT id, effective, observation FROM reading WHERE" + where + order + " LIMIT ?) r"
+            text = "SELECT r.id, r.effective, r.patient_id, r.observation FROM unnest(?::text[]) AS k(kind) CROSS JOIN LATERAL ("
+                    + "SELECT id, effective, patient_id, observation FROM reading WHERE" + where + order + " LIMIT ?) r"
                     + (descending ? " ORDER BY r.effective DESC, r.id DESC" : " ORDER BY r.effective, r.id") + " LIMIT ?";
         } else {
             params.add(limit);
-            text = "SELECT id, effective, observation FROM reading WHERE" + where + order + " LIMIT ?";
+            text = "SELECT id, effective, patient_id, observation FROM reading WHERE" + where + order + " LIMIT ?";
         }
         return new Query(text, params);
     }
