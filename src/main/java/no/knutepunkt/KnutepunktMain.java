@@ -53,7 +53,7 @@ public final class KnutepunktMain {
                 Path.of(config.getValue("knutepunkt.embedded.data-dir", String.class)),
                 config.getValue("knutepunkt.embedded.postgres.port", Integer.class),
                 config.getValue("knutepunkt.embedded.broker.port", Integer.class),
-                config.getValue("quarkus.flyway.username", String.class),
+                config.getValue("knutepunkt.db.owner-user", String.class),
                 config.getValue("quarkus.datasource.username", String.class));
 
         // On Ctrl-C the JVM runs its shutdown hooks and exits when the last one returns. Quarkus's hook

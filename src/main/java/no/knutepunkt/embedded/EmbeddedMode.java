@@ -27,7 +27,7 @@ public final class EmbeddedMode {
      * @param dataDir postgres/ and broker/ live under it
      * @param postgresPort must match the port in quarkus.datasource.jdbc.url
      * @param brokerPort must match the port in knutepunkt.mqtt.url
-     * @param owner the superuser, who owns the schema and runs the migrations (quarkus.flyway.username)
+     * @param owner the superuser, who owns the schema and runs the migrations (knutepunkt.db.owner-user)
      * @param hubRole the role the hub connects as (quarkus.datasource.username)
      */
     public static EmbeddedMode in(Path dataDir, int postgresPort, int brokerPort, String owner, String hubRole) {

@@ -7,6 +7,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import no.knutepunkt.embedded.EmbeddedBroker;
 import no.knutepunkt.embedded.EmbeddedPostgres;
+import no.knutepunkt.embedded.LocalIssuer;
 
 /**
  * The real PostgreSQL and MQTT broker every {@code @QuarkusTest} talks to. With TEST_DB_URL /
@@ -21,16 +22,20 @@ public class HubTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         TestServers servers = TestServers.get();
-        return Map.of(
-                "quarkus.datasource.jdbc.url", servers.jdbcUrl,
-                "quarkus.datasource.username", servers.dbUser,
-                "quarkus.datasource.password", servers.dbPassword,
-                "quarkus.flyway.username", servers.ownerUser,
-                "quarkus.flyway.password", servers.ownerPassword,
-                "knutepunkt.mqtt.url", servers.mqttUrl,
+        return Map.ofEntries(
+                Map.entry("quarkus.datasource.jdbc.url", servers.jdbcUrl),
+                Map.entry("quarkus.datasource.username", servers.dbUser),
+                Map.entry("quarkus.datasource.password", servers.dbPassword),
+                Map.entry("knutepunkt.db.owner-user", servers.ownerUser),
+                Map.entry("knutepunkt.db.owner-password", servers.ownerPassword),
+                Map.entry("knutepunkt.mqtt.url", servers.mqttUrl),
                 // Concurrent runs against one broker must not share sessions or split each other's messages.
-                "knutepunkt.mqtt.client-id", "knutepunkt-test-" + servers.run,
-                "knutepunkt.mqtt.share-group", "knutepunkt-test-" + servers.run);
+                Map.entry("knutepunkt.mqtt.client-id", "knutepunkt-test-" + servers.run),
+                Map.entry("knutepunkt.mqtt.share-group", "knutepunkt-test-" + servers.run),
+                // The hub trusts the test issuer as it would HelseID and ID-porten: by configuration only.
+                Map.entry("quarkus.oidc.helseid.auth-server-url", servers.issuer.issuerUrl(LocalIssuer.Realm.HELSEID)),
+                Map.entry("quarkus.oidc.idporten.auth-server-url", servers.issuer.issuerUrl(LocalIssuer.Realm.IDPORTEN)),
+                Map.entry("knutepunkt.local-issuer.web-client-secret", servers.issuer.clientSecret(LocalIssuer.WEB_CLIENT_ID)));
     }
 
     @Override
@@ -72,6 +77,11 @@ public class HubTestResource implements QuarkusTestResourceLifecycleManager {
     /** The in-process HiveMQ; present only with TEST_BROKER=hivemq and no TEST_MQTT_URL. */
     public static Optional<EmbeddedBroker> embeddedBroker() {
         return Optional.ofNullable(TestServers.get().embeddedBroker);
+    }
+
+    /** The OIDC issuer the test hub trusts. */
+    public static LocalIssuer issuer() {
+        return TestServers.get().issuer;
     }
 
     /** The embedded PostgreSQL, to crash or restart; empty with TEST_DB_URL. */

@@ -67,7 +67,7 @@ public final class LocalServices implements QuarkusTestProfile {
             }
             return Map.of("quarkus.datasource.jdbc.url", DB.replaceAll("/[^/?]*(\\?.*)?$", "/" + database),
                     "quarkus.datasource.username", TestServers.HUB_ROLE, "quarkus.datasource.password", "",
-                    "quarkus.flyway.username", DB_USER, "quarkus.flyway.password", "",
+                    "knutepunkt.db.owner-user", DB_USER, "knutepunkt.db.owner-password", "",
                     "knutepunkt.mqtt.url", "tcp://" + MQTT_HOST + ":" + MQTT_PORT,
                     "knutepunkt.mqtt.client-id", "knutepunkt-local-" + run, "knutepunkt.mqtt.share-group", "knutepunkt-local-" + run);
         }

@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import no.knutepunkt.embedded.EmbeddedBroker;
 import no.knutepunkt.embedded.EmbeddedPostgres;
+import no.knutepunkt.embedded.LocalIssuer;
 import no.knutepunkt.embedded.LoginRoles;
 
 /**
@@ -55,6 +56,8 @@ final class TestServers {
     EmbeddedPostgres postgres;
     MosquittoBroker mosquitto;
     EmbeddedBroker embeddedBroker;
+    /** The OIDC issuer the test hub trusts (both realms); tests mint their callers' tokens with it ({@link Tokens}). */
+    LocalIssuer issuer;
     private Path runDir;
     private FileChannel lockChannel;
     private FileLock lock;
@@ -75,9 +78,8 @@ final class TestServers {
     private void start() {
         String dbUrl = setting("TEST_DB_URL");
         String brokerUrl = setting("TEST_MQTT_URL");
-        if (dbUrl == null || brokerUrl == null) {
-            claimRunDir();
-        }
+        claimRunDir();
+        issuer = LocalIssuer.start(LocalIssuer.Settings.of(0, runDir.resolve("issuer"), Path.of("deploy/seed/demo-users.json")));
         if (dbUrl != null) {
             useExternalDatabase(dbUrl);
         } else {
@@ -126,6 +128,9 @@ final class TestServers {
     }
 
     private synchronized void stop() {
+        if (issuer != null) {
+            issuer.stop();
+        }
         if (embeddedBroker != null) {
             embeddedBroker.stop();
         }
