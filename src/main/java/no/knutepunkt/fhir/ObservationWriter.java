@@ -18,6 +18,7 @@ import no.knutepunkt.common.FhirTime;
 import no.knutepunkt.common.Kind;
 import no.knutepunkt.common.ObservationKind;
 import no.knutepunkt.common.Reading;
+import no.knutepunkt.common.ReadingFlags;
 import no.knutepunkt.common.Value;
 import no.knutepunkt.registry.DeviceRouting;
 
@@ -31,8 +32,8 @@ import no.knutepunkt.registry.DeviceRouting;
 @Singleton
 public class ObservationWriter {
 
-    static final String READING_FLAG = "https://knutepunkt.no/fhir/CodeSystem/reading-flag";
-    static final String BAD_DEVICE_CLOCK = "bad-device-clock";
+    static final String READING_FLAG = ReadingFlags.SYSTEM;
+    static final String BAD_DEVICE_CLOCK = ReadingFlags.BAD_DEVICE_CLOCK;
     static final String DEVICE_REPORTED_TIME = "https://knutepunkt.no/fhir/StructureDefinition/device-reported-time";
     static final String GATEWAY_DEVICE = "http://hl7.org/fhir/StructureDefinition/observation-gatewayDevice";
     static final String OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
@@ -50,20 +51,21 @@ public class ObservationWriter {
      * @param subject       the patient and the organisation responsible for the data
      * @param gatewayId     the gateway that relayed the reading ({@code medgw}), or null
      * @param issued        when the hub received it
+     * @param paused        measured during a pause of the enrollment's follow-up: tagged so
      * @return the Observation as JSON
      * @throws IllegalArgumentException when the reading lacks a value its kind needs
      */
     public String write(UUID observationId, String vendorId, Reading reading, DeviceRouting.Subject subject,
-            String gatewayId, OffsetDateTime issued) {
-        return new String(writeUtf8(observationId, vendorId, reading, subject, gatewayId, issued), StandardCharsets.UTF_8);
+            String gatewayId, OffsetDateTime issued, boolean paused) {
+        return new String(writeUtf8(observationId, vendorId, reading, subject, gatewayId, issued, paused), StandardCharsets.UTF_8);
     }
 
     /** As {@link #write}, as the UTF-8 bytes the database stores: the ingest path never needs the String. */
     public byte[] writeUtf8(UUID observationId, String vendorId, Reading reading, DeviceRouting.Subject subject,
-            String gatewayId, OffsetDateTime issued) {
+            String gatewayId, OffsetDateTime issued, boolean paused) {
         ByteArrayBuilder out = new ByteArrayBuilder(1536);
         try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            write(g, observationId, vendorId, reading, subject, gatewayId, issued);
+            write(g, observationId, vendorId, reading, subject, gatewayId, issued, paused);
         } catch (IOException e) {
             // Writing to memory does not fail; this only satisfies the generator's signature.
             throw new UncheckedIOException(e);
@@ -72,13 +74,13 @@ public class ObservationWriter {
     }
 
     private static void write(JsonGenerator g, UUID observationId, String vendorId, Reading reading,
-            DeviceRouting.Subject subject, String gatewayId, OffsetDateTime issued) throws IOException {
+            DeviceRouting.Subject subject, String gatewayId, OffsetDateTime issued, boolean paused) throws IOException {
         ObservationKind kind = reading.kind();
         String deviceSystem = IdentifierSystems.vendorDevice(vendorId);
         g.writeStartObject();
         g.writeStringField("resourceType", "Observation");
         g.writeStringField("id", observationId.toString());
-        meta(g, kind, reading.badClock());
+        meta(g, kind, reading.badClock(), paused);
         if (reading.badClock() || gatewayId != null) {
             g.writeArrayFieldStart("extension");
             if (reading.badClock()) {
@@ -172,8 +174,8 @@ public class ObservationWriter {
         g.writeEndObject();
     }
 
-    private static void meta(JsonGenerator g, ObservationKind kind, boolean badClock) throws IOException {
-        if (kind.profile() == null && !badClock) {
+    private static void meta(JsonGenerator g, ObservationKind kind, boolean badClock, boolean paused) throws IOException {
+        if (kind.profile() == null && !badClock && !paused) {
             return;
         }
         g.writeObjectFieldStart("meta");
@@ -182,14 +184,23 @@ public class ObservationWriter {
             g.writeString(kind.profile());
             g.writeEndArray();
         }
-        if (badClock) {
+        if (badClock || paused) {
             g.writeArrayFieldStart("tag");
-            g.writeStartObject();
-            g.writeStringField("system", READING_FLAG);
-            g.writeStringField("code", BAD_DEVICE_CLOCK);
-            g.writeEndObject();
+            if (badClock) {
+                tag(g, BAD_DEVICE_CLOCK);
+            }
+            if (paused) {
+                tag(g, ReadingFlags.ENROLLMENT_PAUSED);
+            }
             g.writeEndArray();
         }
+        g.writeEndObject();
+    }
+
+    private static void tag(JsonGenerator g, String code) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("system", READING_FLAG);
+        g.writeStringField("code", code);
         g.writeEndObject();
     }
 

@@ -80,7 +80,7 @@ public class ParkedReadings {
                 ? "device '" + r.device() + "' is not registered yet"
                 : "no device assignment covers the reading's time";
         return new ReadingRow(id, vendorId, r.key(), r.device(), r.kind().primaryLoinc(), r.effective(), r.contentKey(), r.kind().key(),
-                receivedAt, inboundMessageId, null, null, null, null, serialise(new Parked(r, gatewayId)), reason);
+                receivedAt, inboundMessageId, null, null, null, null, serialise(new Parked(r, gatewayId)), reason, false);
     }
 
     void onAssignmentsChanged(@Observes AssignmentsChanged changed) {

@@ -21,10 +21,11 @@ record RoutedReading(ReadingRow row, List<MeasurementRow> measurements) {
     static RoutedReading of(UUID id, String vendorId, Reading reading, Route route, String gatewayId, OffsetDateTime receivedAt,
             UUID inboundMessageId, ObservationWriter observations) {
         Reading filled = withMeterLimits(reading, route);
-        byte[] observation = observations.writeUtf8(id, vendorId, filled, route.assignment().subject(), gatewayId, receivedAt);
+        byte[] observation = observations.writeUtf8(id, vendorId, filled, route.assignment().subject(), gatewayId, receivedAt,
+                route.paused());
         ReadingRow row = new ReadingRow(id, vendorId, reading.key(), reading.device(), reading.kind().primaryLoinc(),
                 reading.effective(), reading.contentKey(), reading.kind().key(), receivedAt, inboundMessageId, route.device().id(),
-                route.assignment().subject().patientId(), route.assignment().enrollmentId(), observation, null, null);
+                route.assignment().subject().patientId(), route.assignment().enrollmentId(), observation, null, null, route.paused());
         List<MeasurementRow> measurements = filled.values().stream()
                 .map(v -> new MeasurementRow(filled.effective(), row.patientId(), route.device().id(), v.kind().loinc(), v.value(),
                         v.comparator(), v.kind().unit(), id))

@@ -84,7 +84,46 @@ public class DeviceRouting {
             Query q = queries.get(i);
             routes.set(i, byDevice.get(new DeviceKey(q.vendorId(), q.serial())).routeAt(q.at()));
         }
-        return routes;
+        return markPaused(c, queries, routes);
+    }
+
+    /**
+     * Routes whose time falls in a pause of their enrollment are marked so (the reading is stored,
+     * and alerting skips it). One query for the batch, and none when nothing was routed.
+     */
+    private static List<Route> markPaused(Connection c, List<Query> queries, List<Route> routes) throws SQLException {
+        Map<UUID, List<OffsetDateTime[]>> pauses = new java.util.HashMap<>();
+        List<UUID> enrollments = routes.stream().filter(r -> r.status() == Status.ROUTED).map(r -> r.assignment().enrollmentId())
+                .distinct().toList();
+        if (enrollments.isEmpty()) {
+            return routes;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT enrollment_id, paused_from, paused_to FROM enrollment_pause WHERE enrollment_id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", enrollments.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pauses.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                            .add(new OffsetDateTime[] { rs.getObject(2, OffsetDateTime.class), rs.getObject(3, OffsetDateTime.class) });
+                }
+            }
+        }
+        if (pauses.isEmpty()) {
+            return routes;
+        }
+        List<Route> marked = new ArrayList<>(routes.size());
+        for (int i = 0; i < routes.size(); i++) {
+            Route r = routes.get(i);
+            boolean paused = false;
+            if (r.status() == Status.ROUTED) {
+                OffsetDateTime at = queries.get(i).at();
+                for (OffsetDateTime[] p : pauses.getOrDefault(r.assignment().enrollmentId(), List.of())) {
+                    paused |= !p[0].isAfter(at) && (p[1] == null || at.isBefore(p[1]));
+                }
+            }
+            marked.add(paused ? new Route(r.status(), r.device(), r.assignment(), true) : r);
+        }
+        return marked;
     }
 
     /** The earliest and latest time a device's readings in a batch have. */
@@ -123,10 +162,10 @@ public class DeviceRouting {
             }
             for (Period p : assignments) {
                 if (!p.from().isAfter(at) && (p.to() == null || at.isBefore(p.to()))) {
-                    return new Route(Status.ROUTED, device, p.assignment());
+                    return new Route(Status.ROUTED, device, p.assignment(), false);
                 }
             }
-            return new Route(Status.UNASSIGNED, device, null);
+            return new Route(Status.UNASSIGNED, device, null, false);
         }
     }
 
@@ -182,8 +221,9 @@ public class DeviceRouting {
     public record Assignment(UUID enrollmentId, Subject subject) {
     }
 
-    public record Route(Status status, DeviceInfo device, Assignment assignment) {
-        static final Route UNKNOWN = new Route(Status.UNKNOWN, null, null);
-        static final Route FOREIGN = new Route(Status.FOREIGN, null, null);
+    /** @param paused the reading's time falls in a pause of the enrollment's follow-up */
+    public record Route(Status status, DeviceInfo device, Assignment assignment, boolean paused) {
+        static final Route UNKNOWN = new Route(Status.UNKNOWN, null, null, false);
+        static final Route FOREIGN = new Route(Status.FOREIGN, null, null, false);
     }
 }

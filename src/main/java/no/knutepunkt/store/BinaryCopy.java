@@ -107,6 +107,13 @@ final class BinaryCopy {
         return this;
     }
 
+    BinaryCopy bool(boolean v) {
+        int32(1);
+        ensure(1);
+        buf[size++] = (byte) (v ? 1 : 0);
+        return this;
+    }
+
     BinaryCopy int8(Long v) {
         if (v == null) {
             return nul();

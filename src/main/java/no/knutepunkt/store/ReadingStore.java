@@ -28,7 +28,7 @@ public class ReadingStore {
             CREATE TEMP TABLE IF NOT EXISTS reading_staging (
                 id uuid, vendor_id text, identifier text, device_serial text, loinc text, effective timestamptz,
                 content_key text, kind text, received_at timestamptz, inbound_message_id uuid, device_id bigint,
-                patient_id uuid, enrollment_id uuid, observation text, parked_reading text, parked_reason text
+                patient_id uuid, enrollment_id uuid, observation text, parked_reading text, parked_reason text, paused boolean
             ) ON COMMIT DELETE ROWS
             """;
 
@@ -37,11 +37,11 @@ public class ReadingStore {
     private static final String CLAIM = """
             INSERT INTO reading (id, vendor_id, identifier, device_serial, loinc, effective, content_key, kind, state,
                                  received_at, inbound_message_id, device_id, patient_id, enrollment_id,
-                                 observation, parked_reading, parked_reason)
+                                 observation, parked_reading, parked_reason, paused)
             SELECT id, vendor_id, identifier, device_serial, loinc, effective, content_key, kind,
                    CASE WHEN observation IS NULL THEN 'parked' ELSE 'stored' END,
                    received_at, inbound_message_id, device_id, patient_id, enrollment_id,
-                   observation, parked_reading, parked_reason
+                   observation, parked_reading, parked_reason, paused
               FROM reading_staging ORDER BY vendor_id, identifier
             ON CONFLICT DO NOTHING
             RETURNING id
@@ -66,12 +66,12 @@ public class ReadingStore {
         try (Statement s = c.createStatement()) {
             s.execute(STAGING);
         }
-        BinaryCopy copy = new BinaryCopy(16);
+        BinaryCopy copy = new BinaryCopy(17);
         for (ReadingRow r : rows) {
             copy.row().uuid(r.id()).text(r.vendorId()).text(r.identifier()).text(r.deviceSerial()).text(r.loinc())
                     .timestamptz(r.effective()).text(r.contentKey()).text(r.kind()).timestamptz(r.receivedAt())
                     .uuid(r.inboundMessageId()).int8(r.deviceId()).uuid(r.patientId()).uuid(r.enrollmentId())
-                    .bytes(r.observation()).text(r.parkedReading()).text(r.parkedReason());
+                    .bytes(r.observation()).text(r.parkedReading()).text(r.parkedReason()).bool(r.paused());
         }
         copy.copyInto(c, "reading_staging");
         try (PreparedStatement ps = c.prepareStatement(CLAIM); ResultSet rs = ps.executeQuery()) {
@@ -146,8 +146,10 @@ public class ReadingStore {
 
     private static final String UNPARK = """
             UPDATE reading r SET state = 'stored', device_id = u.device_id, patient_id = u.patient_id,
-                   enrollment_id = u.enrollment_id, observation = u.observation, parked_reading = NULL, parked_reason = NULL
-              FROM unnest(?::uuid[], ?::bigint[], ?::uuid[], ?::uuid[], ?::text[]) AS u(id, device_id, patient_id, enrollment_id, observation)
+                   enrollment_id = u.enrollment_id, observation = u.observation, parked_reading = NULL, parked_reason = NULL,
+                   paused = u.paused
+              FROM unnest(?::uuid[], ?::bigint[], ?::uuid[], ?::uuid[], ?::text[], ?::boolean[])
+                   AS u(id, device_id, patient_id, enrollment_id, observation, paused)
              WHERE r.id = u.id AND r.state = 'parked'
             """;
 
@@ -189,6 +191,7 @@ public class ReadingStore {
             ps.setArray(3, c.createArrayOf("uuid", col(rows, ReadingRow::patientId)));
             ps.setArray(4, c.createArrayOf("uuid", col(rows, ReadingRow::enrollmentId)));
             ps.setArray(5, c.createArrayOf("text", col(rows, r -> new String(r.observation(), java.nio.charset.StandardCharsets.UTF_8))));
+            ps.setArray(6, c.createArrayOf("boolean", col(rows, ReadingRow::paused)));
             return ps.executeUpdate();
         }
     }

@@ -179,7 +179,7 @@ class FhirApiTest {
         ps.setLong(11, deviceId);
         ps.setObject(12, p.id());
         ps.setObject(13, p.enrollment());
-        ps.setString(14, writer.write(id, VENDOR, r, p.subject(), null, issued));
+        ps.setString(14, writer.write(id, VENDOR, r, p.subject(), null, issued, false));
         ps.addBatch();
     }
 

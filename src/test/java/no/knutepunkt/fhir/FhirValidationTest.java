@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class FhirValidationTest {
 
     private final String heartRate = new ObservationWriter().write(UUID.randomUUID(), "v", ObservationWriterTest.PULSE,
-            ObservationWriterTest.FNR_SUBJECT, null, ObservationWriterTest.ISSUED);
+            ObservationWriterTest.FNR_SUBJECT, null, ObservationWriterTest.ISSUED, false);
 
     @Test
     void showsWhatItSays() {
@@ -36,7 +36,7 @@ class FhirValidationTest {
     @Test
     void aBloodPressureWithoutItsLoincPanelCodeBreaksItsProfile() {
         String bp = new ObservationWriter().write(UUID.randomUUID(), "v", ObservationWriterTest.BP,
-                ObservationWriterTest.FNR_SUBJECT, null, ObservationWriterTest.ISSUED);
+                ObservationWriterTest.FNR_SUBJECT, null, ObservationWriterTest.ISSUED, false);
         String noPanel = bp.replace("85354-9", "85354-0");
         assertThat(FhirValidation.errors(noPanel)).isNotEmpty();
     }

@@ -47,6 +47,6 @@ public final class ObservationWriterBenchmark {
     }
 
     private static String write(ObservationWriter writer, UUID id, Reading r) {
-        return writer.write(id, "nordic-telecare", r, ObservationWriterTest.FNR_SUBJECT, null, ObservationWriterTest.ISSUED);
+        return writer.write(id, "nordic-telecare", r, ObservationWriterTest.FNR_SUBJECT, null, ObservationWriterTest.ISSUED, false);
     }
 }

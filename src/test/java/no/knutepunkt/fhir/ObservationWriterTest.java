@@ -94,7 +94,7 @@ class ObservationWriterTest {
     }
 
     String write(Reading r, Subject s, String gateway) {
-        return writer.write(UUID.randomUUID(), gateway == null ? VENDOR : "medgw", r, s, gateway, ISSUED);
+        return writer.write(UUID.randomUUID(), gateway == null ? VENDOR : "medgw", r, s, gateway, ISSUED, false);
     }
 
     Observation parse(String json) {
@@ -126,7 +126,7 @@ class ObservationWriterTest {
     void carriesTheFieldsEveryObservationHas(String name, Reading r, Subject s, String gateway) {
         UUID id = UUID.randomUUID();
         String vendor = gateway == null ? VENDOR : "medgw";
-        Observation o = parse(writer.write(id, vendor, r, s, gateway, ISSUED));
+        Observation o = parse(writer.write(id, vendor, r, s, gateway, ISSUED, false));
 
         assertThat(o.getIdElement().getIdPart()).isEqualTo(id.toString());
         assertThat(o.getIdentifier()).singleElement().satisfies(i -> {
@@ -256,7 +256,7 @@ class ObservationWriterTest {
 
     @Test
     void badClockGatewayReadingIsFlaggedAndNamesItsGateway() {
-        Observation o = parse(writer.write(UUID.randomUUID(), "medgw", GATEWAY_BAD_CLOCK, DNR_SUBJECT, "GW-00042", ISSUED));
+        Observation o = parse(writer.write(UUID.randomUUID(), "medgw", GATEWAY_BAD_CLOCK, DNR_SUBJECT, "GW-00042", ISSUED, false));
 
         assertThat(o.getEffectiveDateTimeType().getValueAsString()).isEqualTo("2026-11-22T07:15:03Z");
         assertThat(o.getMeta().getTag()).singleElement().satisfies(t -> {
@@ -279,11 +279,22 @@ class ObservationWriterTest {
     void gatewayWithAGoodClockHasOnlyTheGatewayExtension() {
         Reading good = new Reading("GW-00042:1002", ObservationKind.HEART_RATE, List.of(v(Kind.PULSE, "88")), "OX-99812",
                 null, OffsetDateTime.parse("2026-11-22T07:14:58Z"), null, false);
-        Observation o = parse(writer.write(UUID.randomUUID(), "medgw", good, FNR_SUBJECT, "GW-00042", ISSUED));
+        Observation o = parse(writer.write(UUID.randomUUID(), "medgw", good, FNR_SUBJECT, "GW-00042", ISSUED, false));
         assertThat(o.getExtension()).extracting(Extension::getUrl)
                 .containsExactly("http://hl7.org/fhir/StructureDefinition/observation-gatewayDevice");
         assertThat(o.getMeta().getTag()).isEmpty();
         assertThat(FhirValidation.errors(parser.encodeResourceToString(o))).isEmpty();
+    }
+
+    @Test
+    void aReadingDuringAPauseIsTaggedAndStillValid() {
+        Observation o = parse(writer.write(UUID.randomUUID(), "medgw", GATEWAY_BAD_CLOCK, DNR_SUBJECT, "GW-00042", ISSUED, true));
+        assertThat(o.getMeta().getTag()).extracting(t -> t.getSystem() + "|" + t.getCode()).containsExactly(
+                "https://knutepunkt.no/fhir/CodeSystem/reading-flag|bad-device-clock",
+                "https://knutepunkt.no/fhir/CodeSystem/reading-flag|enrollment-paused");
+        Observation glucose = parse(writer.write(UUID.randomUUID(), VENDOR, GLUCOSE, FNR_SUBJECT, null, ISSUED, true));
+        assertThat(glucose.getMeta().getTag()).extracting(t -> t.getCode()).containsExactly("enrollment-paused");
+        assertThat(FhirValidation.errors(parser.encodeResourceToString(glucose))).isEmpty();
     }
 
     @Test

@@ -31,7 +31,7 @@ class ShownReadingTest {
     }
 
     ShownReading shown(Reading r) {
-        return ShownReading.of(r.kind().key(), writer.write(UUID.randomUUID(), "nordic-telecare", r, KARI, null, AT));
+        return ShownReading.of(r.kind().key(), writer.write(UUID.randomUUID(), "nordic-telecare", r, KARI, null, AT, false));
     }
 
     static Value v(Kind kind, String value) {
