@@ -16,6 +16,7 @@ import io.quarkus.runtime.configuration.ConfigUtils;
 import io.smallrye.config.SmallRyeConfig;
 
 import no.knutepunkt.embedded.EmbeddedMode;
+import no.knutepunkt.embedded.LocalIssuer;
 import no.knutepunkt.simulator.SimulatorMain;
 
 /**
@@ -26,6 +27,10 @@ import no.knutepunkt.simulator.SimulatorMain;
  * The servers must be up before Quarkus starts (Flyway migrates at start-up), so this reads the
  * configuration itself: Quarkus's own config does not exist yet. The builder is Quarkus's, with the
  * same sources (system properties, environment, .env, application.properties) and profile.
+ * <p>
+ * With knutepunkt.local-issuer.enabled (the demo profile) it also starts the local OIDC issuer that
+ * stands in for HelseID and ID-porten, before Quarkus, whose OIDC reads the issuer's discovery at
+ * start-up; and it refuses to under the prod profile, since that issuer hands out tokens to anyone.
  * <p>
  * Selected by quarkus.package.main-class, deliberately not annotated with @QuarkusMain: Camel
  * Quarkus starts its routes by itself only when no class carries that annotation, and @QuarkusTest
@@ -45,20 +50,33 @@ public final class KnutepunktMain {
             return;
         }
         SmallRyeConfig config = ConfigUtils.configBuilder().build();
-        if (!config.getOptionalValue("knutepunkt.embedded.enabled", Boolean.class).orElse(false)) {
+        boolean embedded = config.getOptionalValue("knutepunkt.embedded.enabled", Boolean.class).orElse(false);
+        boolean localIssuer = config.getOptionalValue("knutepunkt.local-issuer.enabled", Boolean.class).orElse(false);
+        if (!embedded && !localIssuer) {
             Quarkus.run(args);
             return;
         }
-        EmbeddedMode servers = EmbeddedMode.in(
-                Path.of(config.getValue("knutepunkt.embedded.data-dir", String.class)),
-                config.getValue("knutepunkt.embedded.postgres.port", Integer.class),
-                config.getValue("knutepunkt.embedded.broker.port", Integer.class),
-                config.getValue("knutepunkt.db.owner-user", String.class),
-                config.getValue("quarkus.datasource.username", String.class));
+        if (localIssuer && config.getProfiles().contains("prod")) {
+            // The packaged jar runs as prod unless told otherwise: a deployment that picked up the
+            // demo's setting must not come up accepting tokens that anyone on the machine can mint.
+            failBeforeStart("knutepunkt.local-issuer.enabled is true under the prod profile; the local OIDC issuer is "
+                    + "for the demo and tests only (it gives anyone a token). Run the demo with -Dquarkus.profile=demo, "
+                    + "or point the hub at HelseID and ID-porten.", null);
+            return;
+        }
+        EmbeddedMode servers = embedded
+                ? EmbeddedMode.in(
+                        Path.of(config.getValue("knutepunkt.embedded.data-dir", String.class)),
+                        config.getValue("knutepunkt.embedded.postgres.port", Integer.class),
+                        config.getValue("knutepunkt.embedded.broker.port", Integer.class),
+                        config.getValue("knutepunkt.db.owner-user", String.class),
+                        config.getValue("quarkus.datasource.username", String.class))
+                : null;
+        AtomicReference<LocalIssuer> issuer = new AtomicReference<>();
 
         // On Ctrl-C the JVM runs its shutdown hooks and exits when the last one returns. Quarkus's hook
-        // stops the hub; ours waits for that, so the broker and PostgreSQL outlive every use of them.
-        // Registered before the servers start, so a Ctrl-C during their start-up stops them too.
+        // stops the hub; ours waits for that, so the issuer, broker and PostgreSQL outlive every use of
+        // them. Registered before they start, so a Ctrl-C during their start-up stops them too.
         AtomicBoolean hubStarted = new AtomicBoolean();
         CountDownLatch hubStopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -69,18 +87,32 @@ public final class KnutepunktMain {
                     Thread.currentThread().interrupt();
                 }
             }
-            stop(servers);
+            stop(servers, issuer.get());
         }, "embedded-servers-stop"));
 
-        try {
-            servers.start();
-        } catch (RuntimeException e) {
-            // Quarkus holds log records back until it has configured logging, which it now never will;
-            // print them, so the reason (a PostgreSQL log tail, a taken port) reaches the user.
-            InitialConfigurator.DELAYED_HANDLER.addHandler(InitialConfigurator.createDefaultHandler());
-            Logger.getLogger(KnutepunktMain.class).error("the embedded servers did not start", e);
-            System.exit(1);
-            return;
+        if (localIssuer) {
+            try {
+                issuer.set(LocalIssuer.start(LocalIssuer.Settings.of(
+                        config.getValue("knutepunkt.local-issuer.port", Integer.class),
+                        Path.of(config.getValue("knutepunkt.local-issuer.data-dir", String.class)),
+                        Path.of(config.getValue("knutepunkt.local-issuer.users-file", String.class)))));
+            } catch (RuntimeException e) {
+                failBeforeStart("the local OIDC issuer did not start", e);
+                return;
+            }
+            // For the hub's OIDC configuration; in this process only, never printed. The port too, in
+            // case 0 asked for a free one.
+            System.setProperty("knutepunkt.local-issuer.web-client-secret",
+                    issuer.get().clientSecret(LocalIssuer.WEB_CLIENT_ID));
+            System.setProperty("knutepunkt.local-issuer.port", Integer.toString(issuer.get().port()));
+        }
+        if (servers != null) {
+            try {
+                servers.start();
+            } catch (RuntimeException e) {
+                failBeforeStart("the embedded servers did not start", e);
+                return;
+            }
         }
 
         AtomicInteger exitCode = new AtomicInteger();
@@ -98,12 +130,31 @@ public final class KnutepunktMain {
             System.err.println("Knutepunkt did not start: " + rootCause(startFailure.get()).getMessage());
             startFailure.get().printStackTrace();
         }
-        stop(servers);
+        stop(servers, issuer.get());
         System.exit(exitCode.get());
     }
 
-    /** Called by the main thread and the shutdown hook alike; the second waits for the first. */
-    private static void stop(EmbeddedMode servers) {
+    /**
+     * Quarkus holds log records back until it has configured logging, which it now never will; print
+     * them, so the reason (a PostgreSQL log tail, a taken port) reaches the user. Then exit 1.
+     */
+    private static void failBeforeStart(String message, Throwable failure) {
+        InitialConfigurator.DELAYED_HANDLER.addHandler(InitialConfigurator.createDefaultHandler());
+        Logger.getLogger(KnutepunktMain.class).error(message, failure);
+        System.exit(1);
+    }
+
+    /**
+     * Called by the main thread and the shutdown hook alike; the second waits for the first. Either
+     * argument may be null (not configured, or not started yet).
+     */
+    private static void stop(EmbeddedMode servers, LocalIssuer issuer) {
+        if (issuer != null) {
+            issuer.stop();
+        }
+        if (servers == null) {
+            return;
+        }
         if (STOPPING.compareAndSet(false, true)) {
             // Quarkus has closed its log handlers by now, and HiveMQ takes seconds to stop: say why we wait.
             System.out.println("Stopping the embedded MQTT broker and PostgreSQL...");

@@ -73,7 +73,7 @@ final class IssuerPages {
                     .append("<span class=\"name\">").append(escape(person.name())).append("</span> ")
                     .append("<span class=\"detail\">").append(escape(person.role()));
             if (person.organisation() != null) {
-                body.append(", ").append(escape(person.organisation()));
+                body.append(" – ").append(escape(person.organisation()));
             }
             body.append("</span></button></li>\n");
         }

@@ -89,6 +89,8 @@ class DemoSimulationIT {
         builder.environment().put("EMBEDDED_POSTGRES_PORT", Integer.toString(postgresPort));
         builder.environment().put("EMBEDDED_BROKER_PORT", Integer.toString(brokerPort));
         builder.environment().put("HTTP_PORT", Integer.toString(httpPort));
+        // The demo profile starts the local OIDC issuer too; on a free port, not the demo's 18081.
+        builder.environment().put("LOCAL_ISSUER_PORT", "0");
         builder.environment().put("DEMO_SIMULATOR_PATIENTS", Integer.toString(PATIENTS));
         // Ten times the demo's pace: a simulated week in a little over a minute.
         builder.environment().put("DEMO_SIMULATOR_FACTOR", "14400");

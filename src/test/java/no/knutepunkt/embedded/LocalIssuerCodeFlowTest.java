@@ -71,7 +71,7 @@ class LocalIssuerCodeFlowTest {
         assertThat(html).contains("<html lang=\"nb\">").contains("Velg demobruker")
                 .contains("aria-labelledby=\"title\"")
                 .contains("Sara Sykepleier", "Geir Fastlege", "Hanne Overlege", "Aslak Admin", "Oda Drift")
-                .contains("Sykepleier i oppfølgingstjenesten, Eksempelvik kommune, oppfølgingstjenesten")
+                .contains("Sykepleier i oppfølgingstjenesten – Eksempelvik kommune, oppfølgingstjenesten")
                 .contains("<button type=\"submit\" name=\"user\" value=\"nurse\">")
                 .doesNotContain("Ola Nordmann").doesNotContain("<script").doesNotContain("nordic-telecare")
                 .contains("s1&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;amp;");
