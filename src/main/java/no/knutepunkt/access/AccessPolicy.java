@@ -149,6 +149,40 @@ public class AccessPolicy {
         return out;
     }
 
+    /**
+     * The patients a caller may see the demographics and care record of in a registry list: a
+     * municipality admin those of the enrollments its municipality is responsible for, otherwise
+     * as {@link #visiblePatients}. Never a patient who blocked the caller's HPR number.
+     */
+    public Visible visibleForAdministration(Caller caller) {
+        if (caller.is(Role.MUNICIPALITY_ADMIN)) {
+            String blocked = caller.hprNumber() == null ? ""
+                    : " AND %1$s NOT IN (SELECT b.patient_id FROM patient_block b WHERE b.hpr_number = ? AND b.lifted_at IS NULL)";
+            List<Object> params = caller.hprNumber() == null ? List.of(caller.organisation().id())
+                    : List.of(caller.organisation().id(), caller.hprNumber());
+            return new Visible("%1$s IN (SELECT e.patient_id FROM enrollment e WHERE e.responsible_organisation_id = ?)" + blocked, params);
+        }
+        return visiblePatients(caller);
+    }
+
+    /**
+     * The grants for patients a list shows, found by {@link #visibleForAdministration} or
+     * {@link #visiblePatients}, and records them all (one audit entry per patient) before returning.
+     */
+    public void recordListed(Caller caller, List<UUID> patientIds, DataKind kind, Request request, String action, String resourceType) {
+        List<AuditEntry> entries = new ArrayList<>(patientIds.size());
+        for (UUID p : patientIds) {
+            Granted g = caller.is(Role.MUNICIPALITY_ADMIN) && ADMINISTRATION.contains(kind) ? new Granted(caller, p, Purpose.ADMIN, null)
+                    : evaluate(caller, p, kind).granted();
+            if (g == null) {
+                throw new IllegalStateException("a list showed a patient its caller may not see");
+            }
+            entries.add(new AuditEntry(action, Outcome.ALLOWED, g.purpose(), caller.who(), p, resourceType, List.of(p.toString()),
+                    request.entryPoint(), request.sourceAddress(), null, g.emergencyAccessId()));
+        }
+        audit.recordAll(entries);
+    }
+
     /** Refuses the caller unless it has the role; the refusal is audited. For actions on no patient's data (operators' work). */
     public void requireRole(Caller caller, Role role, Request request, String action, String resourceType) {
         if (!caller.is(role)) {

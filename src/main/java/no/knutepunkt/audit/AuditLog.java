@@ -83,7 +83,10 @@ public class AuditLog {
 
     /** Records the entry and returns once it is committed; {@link Unavailable} if that cannot be done in time. */
     public AuditChain.Stored record(AuditEntry entry) {
-        CompletableFuture<AuditChain.Stored> done = submit(entry);
+        return await(submit(entry));
+    }
+
+    private AuditChain.Stored await(CompletableFuture<AuditChain.Stored> done) {
         try {
             return done.get(config.commitWait().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -93,6 +96,17 @@ public class AuditLog {
             throw new Unavailable("the audit log could not be written", e.getCause());
         } catch (TimeoutException e) {
             throw new Unavailable("the audit log did not commit within " + config.commitWait(), e);
+        }
+    }
+
+    /** Records the entries (a list shows many patients at once) and returns once all are committed. */
+    public void recordAll(List<AuditEntry> entries) {
+        List<CompletableFuture<AuditChain.Stored>> done = new ArrayList<>(entries.size());
+        for (AuditEntry e : entries) {
+            done.add(submit(e));
+        }
+        for (CompletableFuture<AuditChain.Stored> d : done) {
+            await(d);
         }
     }
 

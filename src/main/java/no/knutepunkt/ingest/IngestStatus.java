@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,6 +24,7 @@ import no.knutepunkt.store.TallyDelta;
  * totals are Prometheus gauges {@code knutepunkt_readings{outcome=...}}.
  */
 @Path("/status")
+@RolesAllowed("operator")
 @ApplicationScoped
 public class IngestStatus {
 

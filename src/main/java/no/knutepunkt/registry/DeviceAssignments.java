@@ -121,6 +121,31 @@ class DeviceAssignments {
     }
 
     /**
+     * Swaps a broken device for another in one step: the assignment ends at {@code at} and the
+     * replacement is assigned from {@code at} for the rest of the old period, in one transaction,
+     * so no reading of either device falls between the two. Returns the new assignment.
+     */
+    DeviceAssignment swap(Connection c, UUID enrollmentId, UUID assignmentId, Long deviceId, String vendorId, String serial,
+            OffsetDateTime at) throws SQLException {
+        Enrollment enrollment = enrollments.lock(c, enrollmentId).orElseThrow(() -> Problem.notFound("no such enrollment"));
+        DeviceAssignment current = find(c, assignmentId).filter(a -> a.enrollmentId().equals(enrollmentId))
+                .orElseThrow(() -> Problem.notFound("no such assignment in this enrollment"));
+        if (!at.isAfter(current.validFrom()) || current.validTo() != null && !at.isBefore(current.validTo())) {
+            throw Problem.invalid("at", "the swap must fall inside the assignment's period");
+        }
+        NewAssignment replacement = new NewAssignment(deviceId, vendorId, serial, at, current.validTo());
+        check(replacement);
+        Device device = (deviceId != null ? devices.find(c, deviceId) : devices.find(c, vendorId, serial))
+                .orElseThrow(() -> Problem.invalid(deviceId != null ? "deviceId" : "serial", "no such device is registered"));
+        if (device.id() == current.deviceId()) {
+            throw Problem.invalid("deviceId", "the replacement is the same device");
+        }
+        checkWithin(enrollment, at, current.validTo());
+        changeValidTo(c, enrollmentId, assignmentId, at);
+        return create(c, enrollmentId, replacement);
+    }
+
+    /**
      * Ends an enrollment and, with it, its assignments: readings after the end are then parked
      * instead of landing with this patient, and the devices can be assigned to someone else.
      * Returns the devices whose assignments changed.

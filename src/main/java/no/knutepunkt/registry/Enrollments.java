@@ -31,8 +31,12 @@ class Enrollments {
     record CareTeamMember(UUID organisationId, String role) {
     }
 
+    /**
+     * @param consent the patient's consent, recorded with the enrollment (required by the API; the
+     *                seed may carry one)
+     */
     record NewEnrollment(UUID patientId, String programme, UUID responsibleOrganisationId, List<CareTeamMember> careTeam,
-            OffsetDateTime startedAt, OffsetDateTime endedAt) {
+            OffsetDateTime startedAt, OffsetDateTime endedAt, Consents.NewConsent consent) {
         NewEnrollment {
             startedAt = Fields.stored(startedAt);
             endedAt = Fields.stored(endedAt);
@@ -128,6 +132,12 @@ class Enrollments {
     List<Enrollment> list(Connection c, UUID patientId) throws SQLException {
         return query(c, "SELECT " + COLUMNS + " FROM enrollment WHERE ?::uuid IS NULL OR patient_id = ? "
                 + "ORDER BY started_at, id", patientId, patientId);
+    }
+
+    /** The enrollments a municipality is responsible for, or those of one patient among them. */
+    List<Enrollment> ofResponsible(Connection c, UUID organisationId, UUID patientId) throws SQLException {
+        return query(c, "SELECT " + COLUMNS + " FROM enrollment WHERE responsible_organisation_id = ? AND (?::uuid IS NULL OR patient_id = ?) "
+                + "ORDER BY started_at, id", organisationId, patientId, patientId);
     }
 
     /** The patient's enrollments in a programme that started at that time: how a seed recognises its own. */

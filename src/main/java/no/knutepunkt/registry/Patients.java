@@ -66,6 +66,45 @@ class Patients {
         return new Patient(id, nationalId.system(), nationalId.value(), p.givenName().strip(), p.familyName().strip());
     }
 
+    /** A patient found by number with the same names ({@code created} false), or newly registered. */
+    record Registered(Patient patient, boolean created) {
+    }
+
+    /**
+     * Registers the patient unless one with this number is registered already: then it is that
+     * patient if the names are the same (a second onboarding of a person followed elsewhere, or an
+     * upload repeated), and a conflict if they differ — the registry never renames someone silently.
+     */
+    Registered findOrCreate(Connection c, NewPatient p) throws SQLException {
+        NationalId nationalId = check(p);
+        Optional<Patient> found = findByIdentifier(c, nationalId);
+        if (found.isPresent()) {
+            Patient existing = found.get();
+            if (existing.givenName().equals(p.givenName().strip()) && existing.familyName().equals(p.familyName().strip())) {
+                return new Registered(existing, false);
+            }
+            throw Problem.conflict("identifier", "a patient with this fødselsnummer or D-nummer is registered under another name");
+        }
+        return new Registered(create(c, p), true);
+    }
+
+    /** The patients a condition on their id holds for (an access policy's list), in name order. */
+    List<Patient> list(Connection c, String condition, List<Object> params) throws SQLException {
+        List<Patient> all = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM patient WHERE " + condition
+                + " ORDER BY family_name, given_name, id")) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    all.add(read(rs));
+                }
+            }
+        }
+        return all;
+    }
+
     Optional<Patient> find(Connection c, UUID id) throws SQLException {
         return one(c, "SELECT " + COLUMNS + " FROM patient WHERE id = ?", id);
     }

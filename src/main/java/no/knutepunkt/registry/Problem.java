@@ -6,7 +6,7 @@ import java.util.List;
  * Why a registry request cannot be done, as the client gets it: the HTTP status, a message for a
  * person, the field it concerns. Messages never contain a fødselsnummer.
  */
-final class Problem extends RuntimeException {
+public final class Problem extends RuntimeException {
 
     private final int status;
     private final String field;
@@ -20,32 +20,32 @@ final class Problem extends RuntimeException {
     }
 
     /** 400: not the shape the API expects (missing, wrong type, bad syntax). */
-    static Problem malformed(String field, String message) {
+    public static Problem malformed(String field, String message) {
         return new Problem(400, field, message, null);
     }
 
     /** 400 with the values that would have been accepted. */
-    static Problem malformed(String field, String message, List<String> allowed) {
+    public static Problem malformed(String field, String message, List<String> allowed) {
         return new Problem(400, field, message, List.copyOf(allowed));
     }
 
     /** 404: no such resource. */
-    static Problem notFound(String message) {
+    public static Problem notFound(String message) {
         return new Problem(404, null, message, null);
     }
 
     /** 409: clashes with what is registered already. */
-    static Problem conflict(String field, String message) {
+    public static Problem conflict(String field, String message) {
         return new Problem(409, field, message, null);
     }
 
     /** 422: well-formed, but not acceptable (check digits, unknown references, inconsistent periods). */
-    static Problem invalid(String field, String message) {
+    public static Problem invalid(String field, String message) {
         return new Problem(422, field, message, null);
     }
 
     /** 422 with the values that would have been accepted. */
-    static Problem invalid(String field, String message, List<String> allowed) {
+    public static Problem invalid(String field, String message, List<String> allowed) {
         return new Problem(422, field, message, List.copyOf(allowed));
     }
 

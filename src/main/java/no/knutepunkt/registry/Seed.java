@@ -53,13 +53,13 @@ class Seed {
             List<NewDevice> devices, List<SeedEnrollment> enrollments) {
     }
 
-    /** A vendor, and by its organisation number the organisation behind it. */
-    record SeedVendor(String id, String name, String format, String orgNumber) {
+    /** A vendor, by its organisation number the organisation behind it, and the OAuth client of its HTTPS intake. */
+    record SeedVendor(String id, String name, String format, String orgNumber, String oauthClientId) {
     }
 
     /** An enrollment of the patient with this fødselsnummer or D-nummer; organisations by organisation number. */
     record SeedEnrollment(String patient, String programme, String responsible, List<SeedCareTeamMember> careTeam,
-            OffsetDateTime startedAt, OffsetDateTime endedAt, List<SeedAssignment> assignments) {
+            OffsetDateTime startedAt, OffsetDateTime endedAt, Consents.NewConsent consent, List<SeedAssignment> assignments) {
     }
 
     record SeedCareTeamMember(String orgNumber, String role) {
@@ -85,9 +85,10 @@ class Seed {
     private final Devices devices;
     private final Enrollments enrollments;
     private final DeviceAssignments assignments;
+    private final Consents consents;
 
     Seed(SeedConfig config, ObjectMapper json, Transactions tx, Organisations organisations, Patients patients,
-            VendorRegister vendors, Devices devices, Enrollments enrollments, DeviceAssignments assignments) {
+            VendorRegister vendors, Devices devices, Enrollments enrollments, DeviceAssignments assignments, Consents consents) {
         this.config = config;
         this.json = json;
         this.tx = tx;
@@ -97,6 +98,7 @@ class Seed {
         this.devices = devices;
         this.enrollments = enrollments;
         this.assignments = assignments;
+        this.consents = consents;
     }
 
     /** Flyway has migrated by now: Quarkus runs migrate-at-start before start-up observers. */
@@ -154,11 +156,16 @@ class Seed {
         });
         int vends = each("vendors", seed.vendors(), v -> {
             Fields.required("id", v.id());
-            if (vendors.find(c, v.id()).isPresent()) {
+            var found = vendors.find(c, v.id());
+            if (found.isPresent()) {
+                // A data dir made before vendors had OAuth clients gets the seed's.
+                if (found.get().oauthClientId() == null && v.oauthClientId() != null) {
+                    vendors.setClient(c, v.id(), v.oauthClientId());
+                }
                 return 0;
             }
             UUID organisation = v.orgNumber() == null ? null : organisation(c, "orgNumber", v.orgNumber());
-            vendors.create(c, new NewVendor(v.id(), v.name(), v.format(), organisation));
+            vendors.create(c, new NewVendor(v.id(), v.name(), v.format(), organisation, v.oauthClientId()));
             return 1;
         });
         int devs = each("devices", seed.devices(), d -> {
@@ -193,7 +200,10 @@ class Seed {
             int created = 0;
             if (same.isEmpty()) {
                 enrollment = enrollments.create(c, new NewEnrollment(patient.id(), e.programme(),
-                        organisation(c, "responsible", e.responsible()), team, e.startedAt(), e.endedAt()));
+                        organisation(c, "responsible", e.responsible()), team, e.startedAt(), e.endedAt(), e.consent()));
+                if (e.consent() != null) {
+                    consents.create(c, enrollment.id(), patient.id(), e.consent(), "seed " + config.file().orElse(""));
+                }
                 created = 1;
             } else {
                 enrollment = same.get(0);

@@ -19,7 +19,7 @@ import org.postgresql.util.ServerErrorMessage;
  * fødselsnummer.
  */
 @ApplicationScoped
-class Transactions {
+public class Transactions {
 
     private static final Logger LOG = Logger.getLogger(Transactions.class);
 
@@ -29,7 +29,8 @@ class Transactions {
             "patient_identifier_key", Problem.conflict("identifier", "a patient with this fødselsnummer or D-nummer is registered"),
             "vendor_pkey", Problem.conflict("id", "a vendor with this id is registered"),
             "device_vendor_id_serial_key", Problem.conflict("serial", "this vendor has a device with this serial registered"),
-            "enrollment_care_team_pkey", Problem.conflict("careTeam", "an organisation is in the care team twice"));
+            "enrollment_care_team_pkey", Problem.conflict("careTeam", "an organisation is in the care team twice"),
+            "vendor_oauth_client_id_key", Problem.conflict("oauthClientId", "another vendor has this OAuth client"));
 
     private final DataSource db;
 
@@ -37,12 +38,12 @@ class Transactions {
         this.db = db;
     }
 
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
     /** Runs the work in one transaction: committed if it returns, rolled back if it throws. */
-    <T> T write(Work<T> work) {
+    public <T> T write(Work<T> work) {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -59,7 +60,7 @@ class Transactions {
     }
 
     /** Runs a read; each statement sees committed data. */
-    <T> T read(Work<T> work) {
+    public <T> T read(Work<T> work) {
         try (Connection c = db.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
@@ -87,6 +88,9 @@ class Transactions {
             }
             return Problem.conflict(null, "this is registered already");
         case "23P01":
+            if ("enrollment_pause_no_overlap".equals(constraint)) {
+                return Problem.conflict("from", "the pause would overlap another pause of this enrollment");
+            }
             return Problem.conflict("validFrom", "the device is assigned in an overlapping period already");
         case "23503":
             return Problem.invalid(null, "refers to something that is not registered");

@@ -19,12 +19,13 @@ class VendorRegister {
     /** As in the MQTT topic (device-contract.md). */
     static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    private static final String COLUMNS = "id, name, format, organisation_id";
+    private static final String COLUMNS = "id, name, format, organisation_id, oauth_client_id";
 
-    record NewVendor(String id, String name, String format, UUID organisationId) {
+    /** @param oauthClientId the OAuth client its HTTPS intake authenticates with (client credentials), or null */
+    record NewVendor(String id, String name, String format, UUID organisationId, String oauthClientId) {
     }
 
-    record RegisteredVendor(String id, String name, String format, UUID organisationId) {
+    record RegisteredVendor(String id, String name, String format, UUID organisationId, String oauthClientId) {
     }
 
     private final VendorFormats formats;
@@ -44,6 +45,7 @@ class VendorRegister {
             throw Problem.malformed("id", "a vendor id is 1 to 64 of A-Z a-z 0-9 . _ -");
         }
         Fields.text("name", v.name(), 200);
+        Fields.optionalText("oauthClientId", v.oauthClientId(), 200);
         Fields.required("format", v.format());
         if (!formats.isLoaded(v.format())) {
             List<String> known = formats.loaded();
@@ -56,15 +58,30 @@ class VendorRegister {
         if (v.organisationId() != null) {
             organisations.require(c, v.organisationId(), "organisationId");
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO vendor (id, name, format, organisation_id) VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO vendor (id, name, format, organisation_id, oauth_client_id) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, v.id());
             ps.setString(2, v.name().strip());
             ps.setString(3, v.format());
             ps.setObject(4, v.organisationId());
+            ps.setString(5, Fields.blankToNull(v.oauthClientId()));
             ps.executeUpdate();
         }
         vendors.forget(v.id());
-        return new RegisteredVendor(v.id(), v.name().strip(), v.format(), v.organisationId());
+        return new RegisteredVendor(v.id(), v.name().strip(), v.format(), v.organisationId(), Fields.blankToNull(v.oauthClientId()));
+    }
+
+    /** Sets (or, with null, removes) the OAuth client of the vendor's HTTPS intake. */
+    RegisteredVendor setClient(Connection c, String id, String oauthClientId) throws SQLException {
+        Fields.optionalText("oauthClientId", oauthClientId, 200);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE vendor SET oauth_client_id = ? WHERE id = ?")) {
+            ps.setString(1, Fields.blankToNull(oauthClientId));
+            ps.setString(2, id);
+            if (ps.executeUpdate() == 0) {
+                throw Problem.notFound("no such vendor");
+            }
+        }
+        return find(c, id).orElseThrow();
     }
 
     Optional<RegisteredVendor> find(Connection c, String id) throws SQLException {
@@ -88,6 +105,6 @@ class VendorRegister {
     }
 
     private static RegisteredVendor read(ResultSet rs) throws SQLException {
-        return new RegisteredVendor(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class));
+        return new RegisteredVendor(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class), rs.getString(5));
     }
 }

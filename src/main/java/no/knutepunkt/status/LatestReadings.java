@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import no.knutepunkt.access.AccessPolicy;
 import no.knutepunkt.common.ObservationKind;
 
 /**
@@ -44,10 +45,8 @@ class LatestReadings {
              ORDER BY p.family_name, p.given_name, p.id, r.effective DESC, r.kind
             """;
 
-    /** From the start, or after the patient the previous page ended with (a row comparison the name index serves). */
-    static final String FIRST_PAGE = PAGE.formatted("true");
-    static final String PAGE_AFTER = PAGE.formatted(
-            "(family_name, given_name, id) > (SELECT family_name, given_name, id FROM patient WHERE id = ?)");
+    /** After the patient the previous page ended with: a row comparison the name index serves. */
+    private static final String AFTER = "(family_name, given_name, id) > (SELECT family_name, given_name, id FROM patient WHERE id = ?)";
 
     private static final Object[] KINDS = java.util.Arrays.stream(ObservationKind.values()).map(ObservationKind::key).toArray();
 
@@ -58,13 +57,18 @@ class LatestReadings {
     }
 
     /**
+     * @param visible the patients the caller may see, as the access policy words it (a condition on their id)
      * @param after the last patient of the previous page, or null for the first page
      * @param limit patients on this page
      * @return the page, and whether more patients follow it
      */
-    Page page(UUID after, int limit) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(after == null ? FIRST_PAGE : PAGE_AFTER)) {
+    Page page(AccessPolicy.Visible visible, UUID after, int limit) throws SQLException {
+        String where = "(" + visible.on("id") + ")" + (after == null ? "" : " AND " + AFTER);
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(PAGE.formatted(where))) {
             int i = 1;
+            for (Object p : visible.params()) {
+                ps.setObject(i++, p);
+            }
             if (after != null) {
                 ps.setObject(i++, after);
             }

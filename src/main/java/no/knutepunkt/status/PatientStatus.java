@@ -12,10 +12,20 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import io.quarkus.security.identity.SecurityIdentity;
+
+import no.knutepunkt.access.AccessPolicy;
+import no.knutepunkt.access.Caller;
+import no.knutepunkt.access.Callers;
+import no.knutepunkt.access.CurrentRequest;
+import no.knutepunkt.access.DataKind;
+
 /**
- * {@code GET /status/latest}: patients in name order, a page at a time, each with the latest
- * reading of every kind and the FHIR API's addresses for their data. Names and the masked
- * fødselsnummer only; the values are those of the stored Observations.
+ * {@code GET /status/latest}: the patients the caller may see (the access policy's list: a
+ * clinician its care teams' patients, a patient itself; an operator none), in name order, a page
+ * at a time, each with the latest reading of every kind and the FHIR API's addresses for their
+ * data. Names and the masked fødselsnummer only; the values are those of the stored Observations.
+ * Every patient shown is audited.
  */
 @Path("/status/latest")
 public class PatientStatus {
@@ -24,10 +34,16 @@ public class PatientStatus {
 
     private final LatestReadings latest;
     private final StatusConfig config;
+    private final AccessPolicy policy;
+    private final SecurityIdentity identity;
+    private final CurrentRequest request;
 
-    PatientStatus(LatestReadings latest, StatusConfig config) {
+    PatientStatus(LatestReadings latest, StatusConfig config, AccessPolicy policy, SecurityIdentity identity, CurrentRequest request) {
         this.latest = latest;
         this.config = config;
+        this.policy = policy;
+        this.identity = identity;
+        this.request = request;
     }
 
     /**
@@ -46,12 +62,19 @@ public class PatientStatus {
             }
         }
         int n = Math.max(1, Math.min(limit == null ? config.patientsPerPage() : limit, config.maxPatientsPerPage()));
+        Caller caller = Callers.of(identity);
+        AccessPolicy.Visible visible = policy.visiblePatients(caller);
+        if (visible == AccessPolicy.Visible.NONE) {
+            return new Patients(List.of(), null);
+        }
         LatestReadings.Page page;
         try {
-            page = latest.page(from, n);
+            page = latest.page(visible, from, n);
         } catch (SQLException e) {
             throw new IllegalStateException("the latest readings could not be read", e);
         }
+        policy.recordListed(caller, page.patients().stream().map(LatestReadings.Patient::id).toList(), DataKind.MEASUREMENTS,
+                request.get(), "search", "Observation");
         List<Patient> patients = page.patients().stream().map(PatientStatus::patient).toList();
         String next = page.more() ? "/status/latest?after=" + patients.get(patients.size() - 1).id() + "&limit=" + n : null;
         return new Patients(patients, next);

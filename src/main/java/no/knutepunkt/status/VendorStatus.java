@@ -13,6 +13,7 @@ import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -29,6 +30,7 @@ import no.knutepunkt.store.TallyDelta;
  * was dead-lettered). The total is the sum of the vendors, from the same snapshot.
  */
 @Path("/status/vendors")
+@RolesAllowed("operator")
 public class VendorStatus {
 
     private final Tallies tallies;
