@@ -63,8 +63,7 @@ class LatestReadings {
      * @return the page, and whether more patients follow it
      */
     Page page(AccessPolicy.Visible visible, UUID after, int limit) throws SQLException {
-        String where = "(" + visible.on("id") + ")" + (after == null ? "" : " AND " + AFTER);
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(PAGE.formatted(where))) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(query(visible, after != null))) {
             int i = 1;
             for (Object p : visible.params()) {
                 ps.setObject(i++, p);
@@ -95,6 +94,14 @@ class LatestReadings {
             boolean more = list.size() > limit;
             return new Page(more ? list.subList(0, limit) : list, more);
         }
+    }
+
+    /**
+     * The page's SQL: the visible patients' condition's parameters first, then the previous page's
+     * last patient (when {@code after}), the limit and the kinds. Package-visible so a test can EXPLAIN it.
+     */
+    static String query(AccessPolicy.Visible visible, boolean after) {
+        return PAGE.formatted("(" + visible.on("id") + ")" + (after ? " AND " + AFTER : ""));
     }
 
     record Page(List<Patient> patients, boolean more) {
