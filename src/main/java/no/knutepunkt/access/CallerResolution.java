@@ -94,13 +94,8 @@ class CallerResolution implements SecurityIdentityAugmentor {
     }
 
     private static String clientId(JsonWebToken token) {
-        Object c = token.getClaim("client_id");
-        if (c == null) {
-            c = token.getClaim("azp");
-        }
-        if (c instanceof jakarta.json.JsonString s) {
-            return s.getString();
-        }
-        return c instanceof String s ? s : null;
+        TokenClaims claims = new TokenClaims(token);
+        String client = claims.text("client_id");
+        return client != null ? client : claims.text("azp");
     }
 }

@@ -4,15 +4,20 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-import jakarta.json.JsonArray;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-/** A verified token's claims as plain strings, whatever JSON type the issuer chose for them. */
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A verified token's claims as plain strings, whatever JSON type the issuer chose for them. The
+ * JWT library hands non-standard claims over as JSON-P values; read through their JSON text, so
+ * that this class needs none of JSON-P's types.
+ */
 final class TokenClaims {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JsonWebToken token;
 
@@ -28,38 +33,52 @@ final class TokenClaims {
         return token.getSubject();
     }
 
-    /** A single-valued claim as text, or null when absent or blank. */
+    /** A single-valued claim as text, or null when absent, blank or not a string or number. */
     String text(String name) {
-        Object v = token.getClaim(name);
-        String s = null;
-        if (v instanceof JsonString js) {
-            s = js.getString();
-        } else if (v instanceof String str) {
-            s = str;
-        } else if (v instanceof JsonNumber || v instanceof Number) {
-            s = v.toString();
-        }
-        return s == null || s.isBlank() ? null : s.strip();
+        return text(token.getClaim(name));
     }
 
     /** A claim's values: an array's elements, or a space-separated string's words (as OAuth writes scope). */
     List<String> values(String name) {
         Object v = token.getClaim(name);
         List<String> out = new ArrayList<>();
-        if (v instanceof JsonArray array) {
-            for (JsonValue e : array) {
-                if (e instanceof JsonString s) {
-                    out.add(s.getString());
+        if (v instanceof Collection<?> c) {
+            for (Object e : c) {
+                String s = text(e);
+                if (s != null) {
+                    out.add(s);
                 }
             }
-        } else if (v instanceof Collection<?> c) {
-            c.forEach(e -> out.add(String.valueOf(e)));
         } else {
-            String s = text(name);
+            String s = text(v);
             if (s != null) {
                 out.addAll(List.of(s.split("\\s+")));
             }
         }
         return out;
+    }
+
+    private static String text(Object v) {
+        String s;
+        if (v == null) {
+            s = null;
+        } else if (v instanceof String str) {
+            s = str;
+        } else if (v instanceof Number n) {
+            s = n.toString();
+        } else {
+            s = jsonText(v.toString());
+        }
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    /** A JSON-P string or number, from its JSON form; anything else (an object, an array) is no text. */
+    private static String jsonText(String json) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            return n != null && (n.isTextual() || n.isNumber()) ? n.asText() : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 }
