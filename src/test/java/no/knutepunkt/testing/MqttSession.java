@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -19,6 +20,8 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 public final class MqttSession implements AutoCloseable {
 
     private static final long WAIT_MILLIS = 10_000;
+    /** What {@link #publish} answers when the broker ended the connection before (or instead of) a PUBACK reached us. */
+    public static final int DISCONNECTED = -1;
 
     /** A message as it arrived. */
     public record Arrived(String topic, String payload) {
@@ -26,7 +29,7 @@ public final class MqttSession implements AutoCloseable {
 
     private final MqttAsyncClient client;
     private final List<Arrived> received = new CopyOnWriteArrayList<>();
-    private volatile String disconnectedBecause;
+    private volatile int disconnectReason = -1;
 
     private MqttSession(MqttAsyncClient client) {
         this.client = client;
@@ -70,7 +73,10 @@ public final class MqttSession implements AutoCloseable {
         }
     }
 
-    /** QoS 1; the PUBACK's reason code (0 success, 0x10 no matching subscribers, 0x87 not authorized, ...). */
+    /**
+     * QoS 1; the PUBACK's reason code (0 success, 0x10 no matching subscribers, 0x87 not authorized,
+     * ...), or {@link #DISCONNECTED} when the broker closed the connection first.
+     */
     public int publish(String topic, String payload) throws MqttException {
         MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
         m.setQos(1);
@@ -81,6 +87,10 @@ public final class MqttSession implements AutoCloseable {
         } catch (MqttException e) {
             if (e.getReasonCode() >= 0x80 && e.getReasonCode() <= 0xA2) {
                 return e.getReasonCode();
+            }
+            if (e.getReasonCode() == MqttClientException.REASON_CODE_SERVER_DISCONNECTED
+                    || e.getReasonCode() == MqttClientException.REASON_CODE_CONNECTION_LOST) {
+                return DISCONNECTED;
             }
             throw e;
         }
@@ -112,9 +122,9 @@ public final class MqttSession implements AutoCloseable {
         return client.isConnected();
     }
 
-    /** Why the broker ended the connection, when it did (Paho's message), else null. */
-    public String disconnectedBecause() {
-        return disconnectedBecause;
+    /** The reason code of the broker's DISCONNECT, when it sent one (0x87 not authorized, ...), else -1. */
+    public int disconnectReason() {
+        return disconnectReason;
     }
 
     @Override
@@ -137,12 +147,7 @@ public final class MqttSession implements AutoCloseable {
 
         @Override
         public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse response) {
-            disconnectedBecause = String.valueOf(response);
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-            disconnectedBecause = String.valueOf(exception);
+            disconnectReason = response.getReturnCode();
         }
     }
 }
