@@ -12,7 +12,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import no.knutepunkt.common.MosquittoPasswordHash;
 
@@ -47,12 +47,14 @@ public class VendorCredentials {
     private final VendorRegister vendors;
     private final Set<String> reserved;
 
-    VendorCredentials(Transactions tx, VendorRegister vendors,
-            @ConfigProperty(name = "knutepunkt.mqtt.username") Optional<String> hubUsername) {
+    VendorCredentials(Transactions tx, VendorRegister vendors) {
         this.tx = tx;
         this.vendors = vendors;
         // A vendor login under the hub's own user name would be the hub's line in a password file.
-        this.reserved = hubUsername.filter(u -> !u.isBlank()).map(u -> Set.of(HUB_ACCOUNT, u)).orElse(Set.of(HUB_ACCOUNT));
+        // (Read through ConfigProvider: @ConfigProperty's package drags OSGi annotations into javac's warnings.)
+        Optional<String> hubUsername = ConfigProvider.getConfig().getOptionalValue("knutepunkt.mqtt.username", String.class);
+        this.reserved = hubUsername.filter(u -> !u.isBlank() && !u.equals(HUB_ACCOUNT)).map(u -> Set.of(HUB_ACCOUNT, u))
+                .orElse(Set.of(HUB_ACCOUNT));
     }
 
     /** Issues a new credential in a transaction of its own (for the demo, which provisions in-process). */

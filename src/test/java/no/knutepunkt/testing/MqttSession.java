@@ -66,11 +66,14 @@ public final class MqttSession implements AutoCloseable {
 
     /** The CONNACK reason code a connection attempt gets: 0 when it is let in. */
     public static int connectAnswer(String url, String clientId, String username, String password) {
-        try (MqttSession s = connect(url, clientId, username, password)) {
-            return 0;
+        MqttSession session;
+        try {
+            session = connect(url, clientId, username, password);
         } catch (MqttException e) {
             return e.getReasonCode();
         }
+        session.close();
+        return 0;
     }
 
     /**
