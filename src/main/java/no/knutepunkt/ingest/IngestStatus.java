@@ -24,7 +24,8 @@ import no.knutepunkt.store.TallyDelta;
 /**
  * Shows that nothing vanishes: received = stored + duplicate + parked + dead-lettered, per vendor
  * and in total, over every hub instance (the counts are committed with the readings). The same
- * totals are Prometheus gauges {@code knutepunkt_readings{outcome=...}}.
+ * totals are Prometheus gauges {@code knutepunkt_readings{outcome=...}}. Beside them, while the
+ * embedded broker runs, what it refused (embedded/BrokerRefusals).
  */
 @Path("/status")
 @ApplicationScoped
