@@ -16,6 +16,7 @@ import io.quarkus.runtime.configuration.ConfigUtils;
 import io.smallrye.config.SmallRyeConfig;
 
 import no.knutepunkt.embedded.EmbeddedMode;
+import no.knutepunkt.embedded.HubAccount;
 import no.knutepunkt.embedded.LocalIssuer;
 import no.knutepunkt.simulator.SimulatorMain;
 
@@ -113,6 +114,7 @@ public final class KnutepunktMain {
                 failBeforeStart("the embedded servers did not start", e);
                 return;
             }
+            loginToOwnBroker(config, servers.hubAccount());
         }
 
         AtomicInteger exitCode = new AtomicInteger();
@@ -132,6 +134,18 @@ public final class KnutepunktMain {
         }
         stop(servers, issuer.get());
         System.exit(exitCode.get());
+    }
+
+    /**
+     * The hub logs in to the embedded broker with the account the broker made for it, unless told
+     * otherwise (MQTT_USERNAME): system properties, read by Quarkus's config before anything else.
+     */
+    private static void loginToOwnBroker(SmallRyeConfig config, HubAccount hub) {
+        if (config.getOptionalValue("knutepunkt.mqtt.username", String.class).filter(u -> !u.isBlank()).isPresent()) {
+            return;
+        }
+        System.setProperty("knutepunkt.mqtt.username", hub.username());
+        System.setProperty("knutepunkt.mqtt.password", hub.secret());
     }
 
     /**

@@ -7,7 +7,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,8 +19,11 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import no.knutepunkt.embedded.BrokerRefusals;
 import no.knutepunkt.ingest.MqttConfig;
+import no.knutepunkt.registry.VendorCredentials;
 import no.knutepunkt.simulator.BrokerAccess;
+import no.knutepunkt.simulator.BrokerLogins;
 import no.knutepunkt.simulator.PatientKit;
 import no.knutepunkt.simulator.PilotPlan;
 import no.knutepunkt.simulator.Provisioning;
@@ -31,6 +36,7 @@ import no.knutepunkt.simulator.Simulator;
  * through the hub's own registry API (as a municipality would; idempotent, so a second start finds
  * it) and runs the simulator in realistic mode against the hub's broker, in-process. Stopped, with
  * a last report, when the hub stops. Off unless knutepunkt.demo.simulator.enabled (the demo profile).
+ * On the embedded broker each simulated vendor logs in as itself, with a credential issued here.
  */
 @ApplicationScoped
 class DemoSimulation {
@@ -41,13 +47,15 @@ class DemoSimulation {
 
     private final DemoSimulatorConfig config;
     private final MqttConfig mqtt;
+    private final VendorCredentials credentials;
     private volatile Thread starter;
     private volatile Simulator simulator;
     private volatile boolean stopping;
 
-    DemoSimulation(DemoSimulatorConfig config, MqttConfig mqtt) {
+    DemoSimulation(DemoSimulatorConfig config, MqttConfig mqtt, VendorCredentials credentials) {
         this.config = config;
         this.mqtt = mqtt;
+        this.credentials = credentials;
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -70,7 +78,7 @@ class DemoSimulation {
             if (stopping) {
                 return;
             }
-            simulator = Simulator.start(new Simulator.Settings(broker(), pilot, config.factor(), config.daysBack(), config.reportEvery(),
+            simulator = Simulator.start(new Simulator.Settings(logins(pilot), pilot, config.factor(), config.daysBack(), config.reportEvery(),
                     report -> LOG.info(report.stripTrailing()), null));
             LOG.info(whereToLook(hub, pilot, provisioned));
         } catch (InterruptedException e) {
@@ -78,6 +86,23 @@ class DemoSimulation {
         } catch (Exception e) {
             LOG.errorf("the demo's device simulator did not start: %s", e.getMessage());
         }
+    }
+
+    /**
+     * The embedded broker lets a vendor publish only as itself, so each simulated vendor gets a new
+     * credential at every start (replacing the one before: the demo keeps no secrets on disk). Against
+     * another broker every vendor uses the hub's own MQTT settings, as before.
+     */
+    private BrokerLogins logins(SimulatedPilot pilot) {
+        if (!BrokerRefusals.enforcing()) {
+            return BrokerLogins.shared(broker());
+        }
+        Map<String, String> secrets = new TreeMap<>();
+        pilot.patients().stream().map(p -> p.vendor().id()).distinct().forEach(v -> secrets.put(v, credentials.issue(v).secret()));
+        LOG.infof("demo simulator: issued broker credentials for %s (each start replaces the last)", String.join(", ", secrets.keySet()));
+        BrokerAccess base = broker();
+        return new BrokerLogins(new BrokerAccess(base.url(), null, null, base.trustStore(), base.trustStorePassword(), base.keyStore(),
+                base.keyStorePassword()), secrets);
     }
 
     private BrokerAccess broker() {

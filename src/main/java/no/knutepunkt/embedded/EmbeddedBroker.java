@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,6 +25,11 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
  * just ONE unacknowledged QoS 1 message at a time, whatever Receive Maximum the client announced,
  * so with ack-after-commit every message costs a full commit round trip. Tests and benchmarks use
  * Mosquitto; production uses an external broker.
+ * <p>
+ * {@link #withAccessControl} is the demo's broker: only the hub (its own generated account,
+ * {@link HubAccount}) and registered vendors with their active credential get in, each to its own
+ * topics, and refusals are counted ({@link BrokerRefusals}). The plain constructor lets anyone use
+ * any topic, as the tests that run the hub against this broker need.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -46,16 +52,34 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    private final AccountDatabase vendorLogins;
     private EmbeddedHiveMQ hivemq;
+    private HubAccount hubAccount;
 
     /**
+     * A broker without access control: anyone may connect and use any topic.
+     *
      * @param dataDir holds conf/ (generated at each start), data/ (sessions, queues, retained
      *        messages) and extensions/ (empty)
      * @param port loopback port to listen on; 0 picks a free one
      */
     public EmbeddedBroker(Path dataDir, int port) {
+        this(dataDir, port, null);
+    }
+
+    private EmbeddedBroker(Path dataDir, int port, AccountDatabase vendorLogins) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.port = port == 0 ? FreePort.pick() : port;
+        this.vendorLogins = vendorLogins;
+    }
+
+    /**
+     * A broker that lets in the hub with its own account (made in {@code dataDir/hub-secret} on
+     * first start) and vendors with their active credential, looked up in {@code vendorLogins} at
+     * each CONNECT; each may use its own topics only.
+     */
+    public static EmbeddedBroker withAccessControl(Path dataDir, int port, AccountDatabase vendorLogins) {
+        return new EmbeddedBroker(dataDir, port, vendorLogins);
     }
 
     public synchronized void start() {
@@ -74,13 +98,17 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker's directories under " + dataDir, e);
         }
-        EmbeddedHiveMQ broker = EmbeddedHiveMQ.builder()
+        var builder = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)
                 .withExtensionsFolder(extensions)
                 // HiveMQ's own logging bootstrap installs logback, which fights Quarkus's log manager.
-                .withoutLoggingBootstrap()
-                .build();
+                .withoutLoggingBootstrap();
+        if (vendorLogins != null) {
+            hubAccount = HubAccount.inDataDir(dataDir);
+            builder.withEmbeddedExtension(new AccessControl(hubAccount, vendorLogins).extension());
+        }
+        EmbeddedHiveMQ broker = builder.build();
         try {
             broker.start().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -92,8 +120,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting the embedded MQTT broker", e);
         }
         hivemq = broker;
-        LOG.infof("MQTT broker (embedded HiveMQ CE) ready at %s in %d ms (data %s)", url(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), dataDir);
+        LOG.infof("MQTT broker (embedded HiveMQ CE) ready at %s in %d ms (data %s)%s", url(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), dataDir,
+                vendorLogins == null ? ", without access control" : ", for the hub and registered vendors only");
     }
 
     public synchronized void stop() {
@@ -123,6 +152,11 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The hub's own login, once an access-controlled broker has started; empty for an open one. */
+    public synchronized Optional<HubAccount> hubAccount() {
+        return Optional.ofNullable(hubAccount);
     }
 
     public String url() {

@@ -6,7 +6,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The servers of the one-command demo: PostgreSQL and an MQTT broker, started before the hub and
- * stopped after it, in that order, so the hub never sees them missing. Data survives restarts.
+ * stopped after it, in that order, so the hub never sees them missing. Data survives restarts. The
+ * broker lets in only the hub ({@link #hubAccount()}) and registered vendors with their credential.
  */
 public final class EmbeddedMode {
 
@@ -37,7 +38,9 @@ public final class EmbeddedMode {
                 .superuser(owner)
                 .loginRole(hubRole)
                 .build();
-        return new EmbeddedMode(postgres, new EmbeddedBroker(dataDir.resolve("broker"), brokerPort));
+        // Vendors' logins are checked in the hub's own database, with the hub's own role (which may read them, nothing more).
+        AccountDatabase vendorLogins = new AccountDatabase(postgres.jdbcUrl(), hubRole, "");
+        return new EmbeddedMode(postgres, EmbeddedBroker.withAccessControl(dataDir.resolve("broker"), brokerPort, vendorLogins));
     }
 
     /** PostgreSQL, then the broker. On failure, whatever did start is stopped again. */
@@ -79,5 +82,10 @@ public final class EmbeddedMode {
 
     public EmbeddedBroker broker() {
         return broker;
+    }
+
+    /** The hub's login on the broker; known once started. */
+    public HubAccount hubAccount() {
+        return broker.hubAccount().orElseThrow(() -> new IllegalStateException("the broker has not started"));
     }
 }

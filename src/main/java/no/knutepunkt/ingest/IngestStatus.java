@@ -1,5 +1,6 @@
 package no.knutepunkt.ingest;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -11,17 +12,21 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 
+import no.knutepunkt.embedded.BrokerRefusals;
 import no.knutepunkt.store.Tallies;
 import no.knutepunkt.store.TallyDelta;
 
 /**
  * Shows that nothing vanishes: received = stored + duplicate + parked + dead-lettered, per vendor
  * and in total, over every hub instance (the counts are committed with the readings). The same
- * totals are Prometheus gauges {@code knutepunkt_readings{outcome=...}}.
+ * totals are Prometheus gauges {@code knutepunkt_readings{outcome=...}}. Beside them, while the
+ * embedded broker runs, what it refused (embedded/BrokerRefusals).
  */
 @Path("/status")
 @RolesAllowed("operator")
@@ -59,7 +64,7 @@ public class IngestStatus {
         cached.set(new Snapshot(total, System.nanoTime()));
         return new Status(Counts.of(total), byVendor.entrySet().stream()
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> Counts.of(e.getValue()), (a, b) -> a,
-                        java.util.TreeMap::new)));
+                        java.util.TreeMap::new)), BrokerRefusals.enforcing() ? Broker.now() : null);
     }
 
     /**
@@ -88,7 +93,23 @@ public class IngestStatus {
         return s.total();
     }
 
-    public record Status(Counts readings, Map<String, Counts> vendors) {
+    /** {@code broker}: only while the embedded broker (with its access control) runs in this JVM. */
+    public record Status(Counts readings, Map<String, Counts> vendors, @JsonInclude(JsonInclude.Include.NON_NULL) Broker broker) {
+    }
+
+    /**
+     * What the embedded broker refused since this hub started: per reason (connect-refused,
+     * publish-denied, subscribe-denied; each listed, if only as {}) the count per vendor id, the hub's
+     * own account, or "unknown".
+     */
+    public record Broker(Map<String, Map<String, Long>> refusals) {
+        static Broker now() {
+            Map<String, Map<String, Long>> refusals = new java.util.TreeMap<>(BrokerRefusals.counts());
+            for (String reason : List.of(BrokerRefusals.CONNECT_REFUSED, BrokerRefusals.PUBLISH_DENIED, BrokerRefusals.SUBSCRIBE_DENIED)) {
+                refusals.putIfAbsent(reason, Map.of());
+            }
+            return new Broker(refusals);
+        }
     }
 
     public record Counts(long received, long stored, long duplicate, long parked, long deadLettered, boolean balanced) {

@@ -12,29 +12,37 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import no.knutepunkt.testing.MqttProbe;
+import no.knutepunkt.common.MosquittoPasswordHash;
+import no.knutepunkt.testing.MqttSession;
 
 /**
  * The one-command run mode, for real: the packaged hub (target/quarkus-app, built by the package
- * phase before failsafe runs this) starts its own PostgreSQL and broker, stops all three cleanly
- * on SIGTERM, and finds its data again on the next start.
+ * phase before failsafe runs this) starts its own PostgreSQL and broker, logs in to the broker with
+ * the account the broker made for it, lets only registered vendors in, stops all three cleanly on
+ * SIGTERM, and finds its data (and its broker secret) again on the next start.
  */
 class EmbeddedModeIT {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String VENDOR = "embedded-mode-it";
+    private static final String VENDOR_SECRET = "it-" + UUID.randomUUID();
 
     private final Path dataDir = dataDir();
     private final int postgresPort = FreePort.pick();
@@ -66,11 +74,11 @@ class EmbeddedModeIT {
         startHub("first.log");
         String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgresPort + "/knutepunkt";
         execute(jdbcUrl, "CREATE TABLE embedded_mode_it (note text)", "INSERT INTO embedded_mode_it VALUES ('kept')");
-        try (MqttProbe probe = MqttProbe.connect("tcp://127.0.0.1:" + brokerPort, "it-" + UUID.randomUUID())) {
-            probe.subscribe("embedded-mode-it/echo");
-            probe.publish("embedded-mode-it/echo", "ping");
-            await().atMost(Duration.ofSeconds(10)).until(() -> probe.received().contains("ping"));
-        }
+        Path hubSecret = dataDir.resolve("broker/hub-secret");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(hubSecret))).isEqualTo("rw-------");
+        String secret = Files.readString(hubSecret);
+        assertThat(Files.readString(dataDir.resolve("first.log"))).doesNotContain(secret.strip());
+        brokerLetsInOnlyVendorsAndTheHubAnswersThem(jdbcUrl);
 
         hub.destroy();
         assertThat(hub.waitFor(60, TimeUnit.SECONDS)).as("hub exited after SIGTERM").isTrue();
@@ -81,8 +89,47 @@ class EmbeddedModeIT {
 
         startHub("second.log");
         assertThat(query(jdbcUrl, "SELECT note FROM embedded_mode_it")).isEqualTo("kept");
+        assertThat(Files.readString(hubSecret)).as("the hub's broker secret is kept").isEqualTo(secret);
+        receiptFor(VENDOR, "it-again-" + UUID.randomUUID());
         hub.destroy();
         assertThat(hub.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /**
+     * Anonymous clients are refused (and counted in /status); a registered vendor with its credential
+     * gets in, and the hub, logged in with the secret the broker made for it, answers its message.
+     */
+    private void brokerLetsInOnlyVendorsAndTheHubAnswersThem(String jdbcUrl) throws Exception {
+        String broker = "tcp://127.0.0.1:" + brokerPort;
+        assertThat(MqttSession.connectAnswer(broker, "it-" + UUID.randomUUID(), null, null)).as("anonymous").isEqualTo(0x87);
+        // The operator API needs an operator's token; the test writes the credential as the API would.
+        execute(jdbcUrl, "INSERT INTO vendor (id, name, format) VALUES ('" + VENDOR + "', 'Embedded mode IT', 'canonical')");
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "knutepunkt", "");
+                PreparedStatement ps = c.prepareStatement("INSERT INTO vendor_mqtt_credential (vendor_id, secret_hash) VALUES (?, ?)")) {
+            ps.setString(1, VENDOR);
+            ps.setString(2, MosquittoPasswordHash.hash(VENDOR_SECRET));
+            ps.executeUpdate();
+        }
+        assertThat(receiptFor(VENDOR, "it-" + UUID.randomUUID())).contains("\"status\":\"parked\"");
+        assertThat(MqttSession.connectAnswer(broker, "it-" + UUID.randomUUID(), VENDOR, "wrong")).isEqualTo(0x86);
+
+        HttpResponse<String> status = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/status"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(status.body()).contains("\"connect-refused\":{").contains("\"" + VENDOR + "\":1").contains("\"unknown\":1");
+    }
+
+    /** Publishes a reading of an unregistered device as the vendor and waits for the hub's receipt. */
+    private String receiptFor(String vendor, String messageId) throws Exception {
+        try (MqttSession session = MqttSession.connect("tcp://127.0.0.1:" + brokerPort, "it-" + UUID.randomUUID(), vendor, VENDOR_SECRET)) {
+            assertThat(session.subscribe("knutepunkt/v1/" + vendor + "/+/receipts")).isEqualTo(1);
+            String payload = "{\"messageId\": \"" + messageId + "\", \"deviceId\": \"IT-DEV-1\", \"measuredAt\": \""
+                    + OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1).withNano(0) + "\", \"readings\": [{\"kind\": \"pulse\", "
+                    + "\"value\": 71, \"unit\": \"/min\"}]}";
+            assertThat(session.publish("knutepunkt/v1/" + vendor + "/IT-DEV-1/measurements", payload)).isIn(0, 0x10);
+            await("the hub's receipt").atMost(Duration.ofSeconds(30))
+                    .until(() -> session.received().stream().anyMatch(m -> m.payload().contains(messageId)));
+            return session.received().stream().filter(m -> m.payload().contains(messageId)).findFirst().orElseThrow().payload();
+        }
     }
 
     private void startHub(String logName) throws IOException {

@@ -6,11 +6,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OptionsTest {
 
@@ -37,6 +40,40 @@ class OptionsTest {
         assertThat(o.rate()).isZero();
         assertThat(o.duration()).isEqualTo(Duration.ofMinutes(2));
         assertThat(Options.parse(List.of("load"), Map.of()).duration()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void perVendorLoginsComeFromTheCredentialsFileAndTheSharedOneServesTheRest(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("creds.json"), "{\"nordic-telecare\": \"s3cret-nt\", \"medgw\": \"s3cret-gw\"}");
+        Map<String, String> env = Map.of("MQTT_URL", "ssl://broker:8883", "MQTT_USERNAME", "shared", "MQTT_PASSWORD", "shared-pw",
+                "MQTT_TLS_TRUST_STORE", "/etc/ca.p12");
+
+        Options o = Options.parse(List.of("--mqtt-credentials", file.toString()), env);
+
+        assertThat(o.logins().perVendor()).isTrue();
+        assertThat(o.logins().forVendor("nordic-telecare"))
+                .isEqualTo(new BrokerAccess("ssl://broker:8883", "nordic-telecare", "s3cret-nt", "/etc/ca.p12", null, null, null));
+        assertThat(o.logins().forVendor("medgw").username()).isEqualTo("medgw");
+        assertThat(o.logins().forVendor("acme-medical")).as("no own login: the shared one").isEqualTo(o.broker());
+        assertThat(o.broker().username()).isEqualTo("shared");
+        assertThat(o.toString()).as("never a secret").doesNotContain("s3cret").doesNotContain("shared-pw")
+                .contains("medgw, nordic-telecare each logged in as itself");
+        assertThat(Options.parse(List.of(), env).logins().perVendor()).as("without the option, one shared login").isFalse();
+    }
+
+    @Test
+    void aCredentialsFileThatCannotBeUsedIsAUsageErrorThatShowsNoSecret(@TempDir Path tmp) throws Exception {
+        assertThat(run("--mqtt-credentials", tmp.resolve("missing.json").toString())).startsWith("2 ").contains("cannot read");
+        assertThat(run("--mqtt-credentials", Files.writeString(tmp.resolve("a.json"), "[\"s3cret\"]").toString())).startsWith("2 ")
+                .contains("JSON object").doesNotContain("s3cret");
+        assertThat(run("--mqtt-credentials", Files.writeString(tmp.resolve("b.json"), "{\"bad/id\": \"s3cret\"}").toString()))
+                .startsWith("2 ").contains("'bad/id'", "not a vendor id").doesNotContain("s3cret");
+        assertThat(run("--mqtt-credentials", Files.writeString(tmp.resolve("c.json"), "{\"medgw\": 42}").toString())).startsWith("2 ")
+                .contains("secret of medgw");
+        assertThat(run("--mqtt-credentials", Files.writeString(tmp.resolve("d.json"), "{\"medgw\": \"s3cret\"").toString()))
+                .startsWith("2 ").contains("cannot read").doesNotContain("s3cret");
+        assertThat(run("--mqtt-credentials", Files.writeString(tmp.resolve("e.json"), "{}").toString())).startsWith("2 ").contains("no vendor");
+        assertThat(run("--help")).contains("--mqtt-credentials FILE");
     }
 
     @Test

@@ -30,6 +30,10 @@ import no.knutepunkt.embedded.FreePort;
  * stop), so a kill -9 loses what arrived since the last save; 1 keeps that window small (a save
  * every two seconds in practice: Mosquitto compares whole seconds). Mosquitto 2.0 does not keep
  * shared subscriptions across any restart; the subscribers must subscribe again.
+ * <p>
+ * By default anyone may connect and use any topic, as the ingest tests and the fault campaign need.
+ * {@link #withAccessControl} makes it the deployment's broker instead: a password file (the one the
+ * hub exports) and an ACL file (deploy/mosquitto/acl), no anonymous clients.
  */
 public final class MosquittoBroker implements AutoCloseable {
 
@@ -38,15 +42,41 @@ public final class MosquittoBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Path executable;
+    private final Path passwordFile;
+    private final Path aclFile;
     private Process process;
 
     /**
      * @param dir holds mosquitto.conf, mosquitto.db and mosquitto.log; created if missing
      */
     public MosquittoBroker(Path dir) {
+        this(dir, null, null);
+    }
+
+    private MosquittoBroker(Path dir, Path passwordFile, Path aclFile) {
         this.dir = dir.toAbsolutePath().normalize();
         this.port = FreePort.pick();
         this.executable = findExecutable();
+        this.passwordFile = passwordFile == null ? null : passwordFile.toAbsolutePath().normalize();
+        this.aclFile = aclFile == null ? null : aclFile.toAbsolutePath().normalize();
+    }
+
+    /**
+     * A broker that lets in only the users of the password file (Mosquitto's {@code user:$7$...}
+     * lines) and lets each use only the topics the ACL file gives it. Both are read at every start.
+     */
+    public static MosquittoBroker withAccessControl(Path dir, Path passwordFile, Path aclFile) {
+        return new MosquittoBroker(dir, passwordFile, aclFile);
+    }
+
+    /** Whether Mosquitto is installed where {@link MosquittoBroker} looks for it, for tests that skip without it. */
+    public static boolean installed() {
+        try {
+            findExecutable();
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
     }
 
     public synchronized void start() {
@@ -190,7 +220,7 @@ public final class MosquittoBroker implements AutoCloseable {
         return String.join("\n",
                 "# Written by MosquittoBroker at every start.",
                 "listener " + port + " 127.0.0.1",
-                "allow_anonymous true",
+                access(),
                 // Run as root, Mosquitto would switch to the user "mosquitto", who cannot write our files.
                 "user " + System.getProperty("user.name"),
                 "persistence true",
@@ -212,6 +242,13 @@ public final class MosquittoBroker implements AutoCloseable {
                 "connection_messages true",
                 "")
                 + "\n";
+    }
+
+    private String access() {
+        if (passwordFile == null) {
+            return "allow_anonymous true";
+        }
+        return String.join("\n", "allow_anonymous false", "password_file " + passwordFile, "acl_file " + aclFile);
     }
 
     private static Path findExecutable() {

@@ -25,6 +25,11 @@ public record BrokerAccess(String url, String username, String password, String 
         return new BrokerAccess(url, null, null, null, null, null, null);
     }
 
+    /** The same broker and TLS settings, logged in as the vendor: its vendor id is its user name (security.md). */
+    public BrokerAccess forVendor(String vendorId, String secret) {
+        return new BrokerAccess(url, vendorId, secret, trustStore, trustStorePassword, keyStore, keyStorePassword);
+    }
+
     /** Connection options with the credentials and TLS settings; the caller decides sessions and reconnects. */
     public MqttConnectionOptions options() {
         MqttConnectionOptions o = new MqttConnectionOptions();

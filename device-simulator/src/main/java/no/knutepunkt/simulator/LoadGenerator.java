@@ -79,10 +79,38 @@ public final class LoadGenerator implements AutoCloseable {
     /** As above, with credentials and TLS for a broker that asks for them. */
     public LoadGenerator(BrokerAccess broker, int connectionCount, boolean receipts, String clientPrefix, boolean timeMessages)
             throws MqttException {
+        this(BrokerLogins.shared(broker), connectionCount, receipts, clientPrefix, timeMessages);
+    }
+
+    /**
+     * With per-vendor logins, {@code connectionCount} connections for each vendor that has one, each
+     * publishing only that vendor's devices; a fleet may then hold only those vendors' devices.
+     * Receipts ({@code receipts}) need one login that may read every vendor's receipts, so they are
+     * for a shared login only.
+     */
+    public LoadGenerator(BrokerLogins logins, int connectionCount, boolean receipts, String clientPrefix, boolean timeMessages)
+            throws MqttException {
+        if (receipts && logins.perVendor()) {
+            throw new IllegalArgumentException("receipts over per-vendor logins: listen with VendorLink.listening instead");
+        }
+        BrokerAccess broker = logins.shared();
         this.timeMessages = timeMessages;
         PahoLogging.quiet();
-        for (int i = 0; i < connectionCount; i++) {
-            connections.add(new Connection(broker, clientPrefix + "-pub-" + i));
+        try {
+            if (logins.perVendor()) {
+                for (String vendor : logins.vendors()) {
+                    for (int i = 0; i < connectionCount; i++) {
+                        connections.add(new Connection(logins.forVendor(vendor), clientPrefix + "-" + vendor + "-pub-" + i, vendor));
+                    }
+                }
+            } else {
+                for (int i = 0; i < connectionCount; i++) {
+                    connections.add(new Connection(broker, clientPrefix + "-pub-" + i, null));
+                }
+            }
+        } catch (MqttException e) {
+            connections.forEach(Connection::close);
+            throw e;
         }
         if (receipts) {
             receiptClient = new MqttAsyncClient(broker.url(), clientPrefix + "-receipts", new MemoryPersistence());
@@ -181,12 +209,10 @@ public final class LoadGenerator implements AutoCloseable {
         LongAdder messages = new LongAdder();
         LongAdder readings = new LongAdder();
         List<Thread> threads = new ArrayList<>();
+        List<List<SimulatedDevice>> shares = shares(fleet);
         for (int c = 0; c < connections.size(); c++) {
             Connection conn = connections.get(c);
-            List<SimulatedDevice> share = new ArrayList<>();
-            for (int i = c; i < fleet.size(); i += connections.size()) {
-                share.add(fleet.get(i));
-            }
+            List<SimulatedDevice> share = shares.get(c);
             double perThread = readingsPerSecond / connections.size();
             Thread t = new Thread(() -> {
                 long[] lastTime = new long[share.size()];
@@ -221,6 +247,33 @@ public final class LoadGenerator implements AutoCloseable {
             t.join();
         }
         return new Run(messages.sum(), readings.sum(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Which devices each connection publishes for, in turn: every connection takes any device, unless
+     * connections are logged in as vendors, when a device goes over one of its own vendor's.
+     */
+    private List<List<SimulatedDevice>> shares(List<SimulatedDevice> fleet) {
+        // Connections for any vendor have no vendor; a vendor id is never empty.
+        String any = "";
+        List<List<SimulatedDevice>> shares = new ArrayList<>();
+        Map<String, List<Integer>> byVendor = new java.util.HashMap<>();
+        for (int c = 0; c < connections.size(); c++) {
+            shares.add(new ArrayList<>());
+            String vendor = connections.get(c).vendor;
+            byVendor.computeIfAbsent(vendor == null ? any : vendor, k -> new ArrayList<>()).add(c);
+        }
+        Map<String, Integer> turns = new java.util.HashMap<>();
+        for (SimulatedDevice device : fleet) {
+            String key = byVendor.containsKey(any) ? any : device.vendor();
+            List<Integer> candidates = byVendor.get(key);
+            if (candidates == null) {
+                throw new IllegalArgumentException("no broker login for vendor " + device.vendor() + " (give it one in --mqtt-credentials)");
+            }
+            int turn = turns.merge(key, 1, Integer::sum) - 1;
+            shares.get(candidates.get(turn % candidates.size())).add(device);
+        }
+        return shares;
     }
 
     /** Publishes one message from a device; returns the readings it carries, or -1 when publishing failed. */
@@ -445,8 +498,11 @@ public final class LoadGenerator implements AutoCloseable {
         private final MqttAsyncClient client;
         private final Semaphore window;
         private final int windowSize;
+        /** The vendor it is logged in as; null when it may publish for any. */
+        private final String vendor;
 
-        Connection(BrokerAccess broker, String clientId) throws MqttException {
+        Connection(BrokerAccess broker, String clientId, String vendor) throws MqttException {
+            this.vendor = vendor;
             client = new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());
             client.setCallback(new QuietCallback());
             MqttConnectionOptions o = broker.options();

@@ -1,5 +1,6 @@
 package no.knutepunkt.simulator;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,15 +9,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The command line of the device simulator, parsed by hand (it has few options, and a parser
  * library would be one more dependency for the hub's jar). Broker settings fall back to the
  * environment variables the hub itself reads (MQTT_URL, MQTT_USERNAME, ...), so a simulator started
- * beside a hub finds the same broker, and a password need not appear on the command line.
+ * beside a hub finds the same broker, and a password need not appear on the command line. Per-vendor
+ * broker logins come from a file ({@code --mqtt-credentials}), never from the command line.
  */
-public record Options(String mode, Path replayFile, BrokerAccess broker, URI hubUrl, long seed, int patients, boolean provision,
+public record Options(String mode, Path replayFile, BrokerLogins logins, URI hubUrl, long seed, int patients, boolean provision,
         double factor, Duration daysBack, Duration duration, double rate, int devices, int connections, Path recordFile,
         Duration reportEvery, Duration receiptTimeout, boolean help) {
 
@@ -40,6 +47,10 @@ public record Options(String mode, Path replayFile, BrokerAccess broker, URI hub
               --mqtt-url URL                  tcp://host:port or ssl://host:port     [MQTT_URL, default tcp://127.0.0.1:18830]
               --mqtt-username NAME                                                   [MQTT_USERNAME]
               --mqtt-password SECRET          better from the environment            [MQTT_PASSWORD]
+              --mqtt-credentials FILE         per-vendor broker logins: a JSON object of vendor id to
+                                              secret ({"nordic-telecare": "..."}); each of those
+                                              vendors publishes over its own connection, logged in as
+                                              itself; other vendors use --mqtt-username, if any
               --tls-trust-store FILE          PKCS#12 or JKS with the broker's CA    [MQTT_TLS_TRUST_STORE]
               --tls-trust-store-password S                                           [MQTT_TLS_TRUST_STORE_PASSWORD]
               --tls-key-store FILE            client certificate, if the broker asks [MQTT_TLS_KEY_STORE]
@@ -144,12 +155,14 @@ public record Options(String mode, Path replayFile, BrokerAccess broker, URI hub
         if (record != null && load) {
             throw new UsageException("--record is for realistic, bad and replay: at load rates it would measure the disk, not the hub");
         }
-        BrokerAccess broker = new BrokerAccess(setting(given, env, "mqtt-url", "MQTT_URL", "tcp://127.0.0.1:18830"),
+        BrokerAccess shared = new BrokerAccess(setting(given, env, "mqtt-url", "MQTT_URL", "tcp://127.0.0.1:18830"),
                 setting(given, env, "mqtt-username", "MQTT_USERNAME", null), setting(given, env, "mqtt-password", "MQTT_PASSWORD", null),
                 setting(given, env, "tls-trust-store", "MQTT_TLS_TRUST_STORE", null),
                 setting(given, env, "tls-trust-store-password", "MQTT_TLS_TRUST_STORE_PASSWORD", null),
                 setting(given, env, "tls-key-store", "MQTT_TLS_KEY_STORE", null),
                 setting(given, env, "tls-key-store-password", "MQTT_TLS_KEY_STORE_PASSWORD", null));
+        Path credentials = path(given.get("mqtt-credentials"));
+        BrokerLogins broker = new BrokerLogins(shared, credentials == null ? Map.of() : vendorSecrets(credentials));
         URI hub = value(given, "hub-url", setting(given, env, "hub-url", "HUB_URL", "http://127.0.0.1:8080"), URI::create);
         Options o = new Options(mode, replay, broker, hub,
                 value(given, "seed", "1", Long::parseLong),
@@ -177,7 +190,45 @@ public record Options(String mode, Path replayFile, BrokerAccess broker, URI hub
         return o;
     }
 
-    private static final List<String> KNOWN = List.of("mqtt-url", "mqtt-username", "mqtt-password", "tls-trust-store",
+    /** The shared broker login (or none), which vendors without one of their own use. */
+    public BrokerAccess broker() {
+        return logins.shared();
+    }
+
+    /**
+     * {@code {"vendor-id": "secret", ...}}. Errors name the file and the vendor, never a secret.
+     */
+    static Map<String, String> vendorSecrets(Path file) throws UsageException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            // Jackson's message may quote the file's text, secrets included.
+            throw new UsageException("--mqtt-credentials: cannot read " + file + " as JSON (" + e.getClass().getSimpleName() + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw new UsageException("--mqtt-credentials: " + file + " must hold a JSON object of vendor id to secret");
+        }
+        Map<String, String> secrets = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
+            String vendor = field.getKey();
+            if (!VENDOR_ID.matcher(vendor).matches()) {
+                throw new UsageException("--mqtt-credentials: '" + vendor + "' in " + file + " is not a vendor id ([A-Za-z0-9._-]{1,64})");
+            }
+            if (!field.getValue().isTextual() || field.getValue().asText().isBlank()) {
+                throw new UsageException("--mqtt-credentials: the secret of " + vendor + " in " + file + " must be a non-empty string");
+            }
+            secrets.put(vendor, field.getValue().asText());
+        }
+        if (secrets.isEmpty()) {
+            throw new UsageException("--mqtt-credentials: " + file + " names no vendor");
+        }
+        return secrets;
+    }
+
+    private static final Pattern VENDOR_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private static final List<String> KNOWN = List.of("mqtt-url", "mqtt-username", "mqtt-password", "mqtt-credentials", "tls-trust-store",
             "tls-trust-store-password", "tls-key-store", "tls-key-store-password", "hub-url", "seed", "patients", "factor", "days-back",
             "duration", "rate", "devices", "connections", "record", "report-every", "receipt-timeout");
 

@@ -16,7 +16,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
  * The realistic mode, runnable in-process (the hub's demo starts one) or from the command line:
  * the pilot's patients measure at the times people do, with simulated time starting {@code daysBack}
  * ago and running {@code factor} times faster than real time until it reaches now, then at real
- * pace ({@link SimulatedClock}). Publishes through a {@link VendorLink}, and reports the
+ * pace ({@link SimulatedClock}). Publishes through a {@link VendorLink} (each vendor over its own
+ * broker login, where {@link BrokerLogins} has one), and reports the
  * {@link ReceiptTally} every {@code reportEvery}.
  */
 public final class Simulator implements AutoCloseable {
@@ -26,8 +27,14 @@ public final class Simulator implements AutoCloseable {
      * @param reports     where reports go (a line per call, several lines each)
      * @param recording   where to record what is sent; null for none
      */
-    public record Settings(BrokerAccess broker, SimulatedPilot pilot, double factor, Duration daysBack, Duration reportEvery,
+    public record Settings(BrokerLogins logins, SimulatedPilot pilot, double factor, Duration daysBack, Duration reportEvery,
             Consumer<String> reports, Recording recording) {
+
+        /** Every vendor over one broker login (or none). */
+        public Settings(BrokerAccess broker, SimulatedPilot pilot, double factor, Duration daysBack, Duration reportEvery,
+                Consumer<String> reports, Recording recording) {
+            this(BrokerLogins.shared(broker), pilot, factor, daysBack, reportEvery, reports, recording);
+        }
     }
 
     private final Settings settings;
@@ -51,7 +58,7 @@ public final class Simulator implements AutoCloseable {
         }
         this.clock = new SimulatedClock(real, origin, settings.factor());
         this.timeline = new Timeline(settings.pilot(), origin);
-        this.link = new VendorLink(settings.broker(), "knutepunkt-simulator-" + UUID.randomUUID().toString().substring(0, 8), tally,
+        this.link = new VendorLink(settings.logins(), "knutepunkt-simulator-" + UUID.randomUUID().toString().substring(0, 8), tally,
                 settings.recording());
         this.publisher = new Thread(this::publish, "simulator-realistic");
         this.publisher.setDaemon(true);

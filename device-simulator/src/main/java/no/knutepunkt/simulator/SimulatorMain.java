@@ -57,7 +57,7 @@ public final class SimulatorMain {
         try {
             return new SimulatorMain(options, out).run();
         } catch (MqttException e) {
-            err.println("simulate: the broker at " + options.broker() + " did not take us: " + e.getMessage());
+            err.println("simulate: the broker at " + options.logins() + " did not take us: " + e.getMessage());
             return FAILED;
         } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
             err.println("simulate: " + e.getMessage());
@@ -101,9 +101,9 @@ public final class SimulatorMain {
             provision(PatientKit.of(pilot));
         }
         out.printf(Locale.ROOT, "Simulating %d patients (seed %d) on %s: from %s back at ×%.0f until now, then in real time.%n",
-                pilot.patients().size(), options.seed(), options.broker(), readable(options.daysBack()), options.factor());
+                pilot.patients().size(), options.seed(), options.logins(), readable(options.daysBack()), options.factor());
         printScript(pilot);
-        Simulator simulator = Simulator.start(new Simulator.Settings(options.broker(), pilot, options.factor(), options.daysBack(),
+        Simulator simulator = Simulator.start(new Simulator.Settings(options.logins(), pilot, options.factor(), options.daysBack(),
                 options.reportEvery(), out::print, recording("realistic")));
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean finished = new AtomicBoolean();
@@ -154,12 +154,12 @@ public final class SimulatorMain {
         ReceiptTally tally = new ReceiptTally();
         String prefix = "knutepunkt-simulator-load-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> vendors = fleet.stream().map(SimulatedDevice::vendor).distinct().toList();
-        out.println("Load: " + fleet.size() + " devices on " + options.broker() + ", " + (options.rate() == 0 ? "as fast as possible"
+        out.println("Load: " + fleet.size() + " devices on " + options.logins() + ", " + (options.rate() == 0 ? "as fast as possible"
                 : options.rate() + " readings/s") + " for " + options.duration().toSeconds() + " s over " + options.connections()
                 + " connections.");
         // Listens for the receipts of what the load generator publishes, per vendor.
-        VendorLink receipts = VendorLink.listening(options.broker(), prefix + "-receipts", tally, vendors);
-        try (LoadGenerator load = new LoadGenerator(options.broker(), options.connections(), false, prefix, false)) {
+        VendorLink receipts = VendorLink.listening(options.logins(), prefix + "-receipts", tally, vendors);
+        try (LoadGenerator load = new LoadGenerator(options.logins(), options.connections(), false, prefix, false)) {
             Runnable update = () -> load.acknowledgedByVendor().forEach((v, n) -> tally.publishedSoFar(v, n[0], n[1]));
             ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
             if (!options.reportEvery().isZero()) {
@@ -200,11 +200,11 @@ public final class SimulatorMain {
         }
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         List<BadInputs.Case> cases = BadInputs.cases(pilot, run, Instant.now());
-        out.println("Bad input: " + cases.size() + " messages on " + options.broker() + ", one at a time, each receipt checked ...");
+        out.println("Bad input: " + cases.size() + " messages on " + options.logins() + ", one at a time, each receipt checked ...");
         ReceiptTally tally = new ReceiptTally();
         List<BadInputs.Outcome> outcomes;
         Recording recording = recording("bad");
-        try (VendorLink link = new VendorLink(options.broker(), "knutepunkt-simulator-bad-" + run, tally, recording)) {
+        try (VendorLink link = new VendorLink(options.logins(), "knutepunkt-simulator-bad-" + run, tally, recording)) {
             outcomes = BadInputs.check(link, cases, options.receiptTimeout());
         } finally {
             if (recording != null) {
@@ -226,13 +226,13 @@ public final class SimulatorMain {
         Recording.Contents recorded = Recording.read(options.replayFile());
         Recording.Header h = recorded.header();
         out.println("Replaying " + recorded.messages().size() + " messages from " + options.replayFile() + " (recorded " + h.recordedAt()
-                + ", " + h.mode() + ", seed " + h.seed() + ", " + h.patients() + " patients) on " + options.broker() + " ...");
+                + ", " + h.mode() + ", seed " + h.seed() + ", " + h.patients() + " patients) on " + options.logins() + " ...");
         if (options.provision()) {
             provision(PatientKit.of(pilot(h.seed(), h.patients())));
         }
         ReceiptTally tally = new ReceiptTally();
         Recording recording = recording("replay");
-        try (VendorLink link = new VendorLink(options.broker(), "knutepunkt-simulator-replay-" + UUID.randomUUID().toString().substring(0, 8),
+        try (VendorLink link = new VendorLink(options.logins(), "knutepunkt-simulator-replay-" + UUID.randomUUID().toString().substring(0, 8),
                 tally, recording)) {
             for (OutgoingMessage m : recorded.messages()) {
                 link.publish(m);

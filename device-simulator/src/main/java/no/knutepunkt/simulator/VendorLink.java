@@ -24,12 +24,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The simulator's MQTT connection, speaking for every simulated vendor: publishes measurements at
- * QoS 1 (at most the broker's Receive Maximum in flight), listens on each vendor's receipt topic,
- * and pairs each receipt with the message it answers — by its {@code messageId}, or, for a message
- * the hub could not read (no id in the receipt), with the oldest unanswered message on that
- * device's topic. Receipts for messages this link did not send are ignored, unless it only listens
- * ({@link #listening}, for the load generator's messages).
+ * The simulator's MQTT connections, speaking for every simulated vendor: publishes measurements at
+ * QoS 1 (at most the broker's Receive Maximum in flight per connection), listens on each vendor's
+ * receipt topic, and pairs each receipt with the message it answers — by its {@code messageId}, or,
+ * for a message the hub could not read (no id in the receipt), with the oldest unanswered message on
+ * that device's topic. Receipts for messages this link did not send are ignored, unless it only
+ * listens ({@link #listening}, for the load generator's messages).
+ * <p>
+ * One connection serves every vendor, unless {@link BrokerLogins} gives vendors logins of their own:
+ * then each such vendor's messages and receipts go over a connection logged in as that vendor, as a
+ * broker with per-vendor access control requires.
  */
 public final class VendorLink implements AutoCloseable {
 
@@ -38,12 +42,16 @@ public final class VendorLink implements AutoCloseable {
     private record Pending(OutgoingMessage message, CompletableFuture<JsonNode> receipt) {
     }
 
-    private final MqttAsyncClient client;
+    /** The connection of vendors without a login of their own. */
+    private static final String SHARED = "";
+
+    private final BrokerLogins logins;
+    private final String clientId;
     private final ReceiptTally tally;
     private final Recording recording;
     private final boolean countEveryReceipt;
-    private final Semaphore window;
-    private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    /** By vendor id, or {@link #SHARED}; opened on first use, those of vendors with their own login at once. */
+    private final Map<String, Line> lines = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private final Map<String, Deque<Pending>> byId = new HashMap<>();
     private final Map<String, Deque<Pending>> byTopic = new HashMap<>();
@@ -53,38 +61,53 @@ public final class VendorLink implements AutoCloseable {
      * @param recording where to record what is published; null for none
      */
     public VendorLink(BrokerAccess broker, String clientId, ReceiptTally tally, Recording recording) throws MqttException {
-        this(broker, clientId, tally, recording, false);
+        this(BrokerLogins.shared(broker), clientId, tally, recording, false);
     }
 
-    private VendorLink(BrokerAccess broker, String clientId, ReceiptTally tally, Recording recording, boolean countEveryReceipt)
+    /** With per-vendor logins: connects each vendor that has one now, so a refused login shows at once. */
+    public VendorLink(BrokerLogins logins, String clientId, ReceiptTally tally, Recording recording) throws MqttException {
+        this(logins, clientId, tally, recording, false);
+    }
+
+    private VendorLink(BrokerLogins logins, String clientId, ReceiptTally tally, Recording recording, boolean countEveryReceipt)
             throws MqttException {
         PahoLogging.quiet();
+        this.logins = logins;
+        this.clientId = clientId;
         this.tally = tally;
         this.recording = recording;
         this.countEveryReceipt = countEveryReceipt;
-        client = new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());
-        client.setCallback(new Callback());
-        MqttConnectionOptions o = broker.options();
-        o.setCleanStart(true);
-        o.setAutomaticReconnect(true);
-        o.setReceiveMaximum(65535);
-        IMqttToken connected = client.connect(o);
-        connected.waitForCompletion(30_000);
-        // While the broker is away, publishes wait here and go out on reconnect.
-        DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
-        buffer.setBufferEnabled(true);
-        buffer.setBufferSize(100_000);
-        client.setBufferOpts(buffer);
-        Integer max = connected.getResponseProperties() == null ? null : connected.getResponseProperties().getReceiveMaximum();
-        window = new Semaphore(max == null || max <= 0 ? 65535 : max);
+        try {
+            if (logins.perVendor()) {
+                for (String vendor : logins.vendors()) {
+                    line(vendor);
+                }
+            } else {
+                line(SHARED);
+            }
+        } catch (MqttException e) {
+            close();
+            throw e;
+        }
     }
 
     /** A link that only counts every receipt on these vendors' topics, for messages someone else publishes. */
     public static VendorLink listening(BrokerAccess broker, String clientId, ReceiptTally tally, Iterable<String> vendors)
             throws MqttException {
-        VendorLink link = new VendorLink(broker, clientId, tally, null, true);
-        for (String v : vendors) {
-            link.subscribe(v);
+        return listening(BrokerLogins.shared(broker), clientId, tally, vendors);
+    }
+
+    /** As above, each vendor's receipts read over its own login where it has one. */
+    public static VendorLink listening(BrokerLogins logins, String clientId, ReceiptTally tally, Iterable<String> vendors)
+            throws MqttException {
+        VendorLink link = new VendorLink(logins, clientId, tally, null, true);
+        try {
+            for (String v : vendors) {
+                link.line(v).subscribe(v);
+            }
+        } catch (MqttException e) {
+            link.close();
+            throw e;
         }
         return link;
     }
@@ -95,8 +118,16 @@ public final class VendorLink implements AutoCloseable {
      */
     public CompletableFuture<JsonNode> publish(OutgoingMessage m) throws InterruptedException {
         CompletableFuture<JsonNode> receipt = new CompletableFuture<>();
+        Line line;
         try {
-            subscribe(m.vendor());
+            line = line(m.vendor());
+        } catch (MqttException e) {
+            tally.failed(m.vendor(), "the broker did not take the vendor's login: " + e.getMessage());
+            receipt.completeExceptionally(e);
+            return receipt;
+        }
+        try {
+            line.subscribe(m.vendor());
         } catch (MqttException e) {
             tally.failed(m.vendor(), "cannot subscribe to receipts: " + e.getMessage());
             receipt.completeExceptionally(e);
@@ -115,22 +146,22 @@ public final class VendorLink implements AutoCloseable {
         if (recording != null) {
             recording.write(m);
         }
-        window.acquire();
+        line.window.acquire();
         try {
-            client.publish(m.topic(), new MqttMessage(m.payload(), 1, false, null), null, new MqttActionListener() {
+            line.client.publish(m.topic(), new MqttMessage(m.payload(), 1, false, null), null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    window.release();
+                    line.window.release();
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable e) {
-                    window.release();
+                    line.window.release();
                     failed(p, e);
                 }
             });
         } catch (MqttException e) {
-            window.release();
+            line.window.release();
             failed(p, e);
         }
         return receipt;
@@ -142,9 +173,21 @@ public final class VendorLink implements AutoCloseable {
         p.receipt().completeExceptionally(e);
     }
 
-    private void subscribe(String vendor) throws MqttException {
-        if (subscribed.add(vendor)) {
-            client.subscribe(receiptFilter(vendor), 1).waitForCompletion(30_000);
+    /** The connection this vendor's messages go over, connected on first use. */
+    private Line line(String vendor) throws MqttException {
+        String key = logins.hasOwn(vendor) ? vendor : SHARED;
+        Line line = lines.get(key);
+        if (line != null) {
+            return line;
+        }
+        synchronized (lines) {
+            line = lines.get(key);
+            if (line == null) {
+                // A vendor's own connection is named after it, so the broker's log tells them apart.
+                line = new Line(logins.forVendor(key), key.equals(SHARED) ? clientId : clientId + "-" + key);
+                lines.put(key, line);
+            }
+            return line;
         }
     }
 
@@ -248,17 +291,66 @@ public final class VendorLink implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            if (client.isConnected()) {
-                client.disconnect().waitForCompletion(5_000);
+        for (Line line : lines.values()) {
+            line.close();
+        }
+    }
+
+    /** One MQTT connection and the vendors whose receipts it reads. */
+    private final class Line {
+        final MqttAsyncClient client;
+        final Semaphore window;
+        final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+
+        Line(BrokerAccess broker, String id) throws MqttException {
+            client = new MqttAsyncClient(broker.url(), id, new MemoryPersistence());
+            client.setCallback(new Callback(this));
+            MqttConnectionOptions o = broker.options();
+            o.setCleanStart(true);
+            o.setAutomaticReconnect(true);
+            o.setReceiveMaximum(65535);
+            IMqttToken connected;
+            try {
+                connected = client.connect(o);
+                connected.waitForCompletion(30_000);
+            } catch (MqttException e) {
+                client.close(true);
+                throw e;
             }
-            client.close();
-        } catch (MqttException e) {
-            // closing anyway
+            // While the broker is away, publishes wait here and go out on reconnect.
+            DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
+            buffer.setBufferEnabled(true);
+            buffer.setBufferSize(100_000);
+            client.setBufferOpts(buffer);
+            Integer max = connected.getResponseProperties() == null ? null : connected.getResponseProperties().getReceiveMaximum();
+            window = new Semaphore(max == null || max <= 0 ? 65535 : max);
+        }
+
+        void subscribe(String vendor) throws MqttException {
+            if (subscribed.add(vendor)) {
+                client.subscribe(receiptFilter(vendor), 1).waitForCompletion(30_000);
+            }
+        }
+
+        void close() {
+            try {
+                if (client.isConnected()) {
+                    client.disconnect().waitForCompletion(5_000);
+                }
+                client.close();
+            } catch (MqttException e) {
+                // closing anyway
+            }
         }
     }
 
     private final class Callback extends QuietCallback {
+        private final Line line;
+
+        Callback(Line line) {
+            this.line = line;
+        }
+
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             onReceipt(topic, message.getPayload());
@@ -268,9 +360,9 @@ public final class VendorLink implements AutoCloseable {
         public void connectComplete(boolean reconnect, String serverURI) {
             // A clean session forgets subscriptions; take them up again.
             if (reconnect) {
-                for (String vendor : subscribed) {
+                for (String vendor : line.subscribed) {
                     try {
-                        client.subscribe(receiptFilter(vendor), 1);
+                        line.client.subscribe(receiptFilter(vendor), 1);
                     } catch (MqttException e) {
                         tally.failed(vendor, "cannot subscribe to receipts again: " + e.getMessage());
                     }
