@@ -1,6 +1,5 @@
 package no.knutepunkt.e2e;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -23,14 +22,14 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 
-import no.knutepunkt.registry.MqttCredentialsTestProfile;
+import no.knutepunkt.registry.RegistryTestProfile;
 import no.knutepunkt.testing.HubTestResource;
 import no.knutepunkt.testing.MosquittoBroker;
 import no.knutepunkt.testing.MqttSession;
 import no.knutepunkt.testing.MqttSession.Arrived;
+import no.knutepunkt.testing.Tokens;
 
 /**
  * A deployment's Mosquitto, as README and deploy/mosquitto describe it: the password file the hub
@@ -40,8 +39,7 @@ import no.knutepunkt.testing.MqttSession.Arrived;
  */
 @QuarkusTest
 @QuarkusTestResource(HubTestResource.class)
-@TestProfile(MqttCredentialsTestProfile.class)
-@TestSecurity(user = "op", roles = "operator")
+@TestProfile(RegistryTestProfile.class)
 class MosquittoAccessControlTest {
 
     private static final String API = "/api/registry";
@@ -108,7 +106,7 @@ class MosquittoAccessControlTest {
         assertThat(connectAnswer(null, null)).isEqualTo(0x87);
 
         // Revoked, exported again, and Mosquitto restarted: A is out, B still in.
-        given().delete(API + "/vendors/" + a + "/mqtt-credentials").then().statusCode(204);
+        asOperator().delete(API + "/vendors/" + a + "/mqtt-credentials").then().statusCode(204);
         exportPasswordFile();
         broker.restart();
         assertThat(connectAnswer(a, secretA)).isEqualTo(0x87);
@@ -171,7 +169,7 @@ class MosquittoAccessControlTest {
 
     /** As an operator would: the hub's export, then the hub's own line added with mosquitto_passwd. */
     private void exportPasswordFile() throws Exception {
-        String exported = given().get(API + "/mqtt/mosquitto-passwd").then().statusCode(200).extract().asString();
+        String exported = asOperator().get(API + "/mqtt/mosquitto-passwd").then().statusCode(200).extract().asString();
         Path passwd = dir.resolve("passwd");
         Files.writeString(passwd, exported, StandardCharsets.UTF_8);
         Process p = new ProcessBuilder(MOSQUITTO_PASSWD.toString(), "-b", passwd.toString(), HUB, hubSecret).redirectErrorStream(true).start();
@@ -189,12 +187,16 @@ class MosquittoAccessControlTest {
 
     private static String vendor() {
         String id = "mosq-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body(Map.of("id", id, "name", "Vendor " + id, "format", "testformat"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("id", id, "name", "Vendor " + id, "format", "testformat"))
                 .post(API + "/vendors").then().statusCode(201);
         return id;
     }
 
     private static String issue(String vendor) {
-        return given().post(API + "/vendors/" + vendor + "/mqtt-credentials").then().statusCode(201).extract().path("secret");
+        return asOperator().post(API + "/vendors/" + vendor + "/mqtt-credentials").then().statusCode(201).extract().path("secret");
+    }
+
+    private static io.restassured.specification.RequestSpecification asOperator() {
+        return io.restassured.RestAssured.given().auth().oauth2(Tokens.operator());
     }
 }

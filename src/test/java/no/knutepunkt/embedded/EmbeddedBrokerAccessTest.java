@@ -1,6 +1,5 @@
 package no.knutepunkt.embedded;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,13 +20,13 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 
-import no.knutepunkt.registry.MqttCredentialsTestProfile;
+import no.knutepunkt.registry.RegistryTestProfile;
 import no.knutepunkt.testing.HubTestResource;
 import no.knutepunkt.testing.MqttSession;
 import no.knutepunkt.testing.MqttSession.Arrived;
+import no.knutepunkt.testing.Tokens;
 
 /**
  * The embedded HiveMQ with its access control, against the hub's registry: vendors log in with the
@@ -37,8 +36,7 @@ import no.knutepunkt.testing.MqttSession.Arrived;
  */
 @QuarkusTest
 @QuarkusTestResource(HubTestResource.class)
-@TestProfile(MqttCredentialsTestProfile.class)
-@TestSecurity(user = "op", roles = "operator")
+@TestProfile(RegistryTestProfile.class)
 class EmbeddedBrokerAccessTest {
 
     private static final String API = "/api/registry";
@@ -104,7 +102,7 @@ class EmbeddedBrokerAccessTest {
         String rotated = issue(a);
         assertThat(connectAnswer(a, secret)).as("rotated away").isEqualTo(0x86);
         assertThat(connectAnswer(a, rotated)).isZero();
-        given().delete(API + "/vendors/" + a + "/mqtt-credentials").then().statusCode(204);
+        asOperator().delete(API + "/vendors/" + a + "/mqtt-credentials").then().statusCode(204);
         assertThat(connectAnswer(a, rotated)).as("revoked").isEqualTo(0x86);
 
         assertThat(BrokerRefusals.count(BrokerRefusals.CONNECT_REFUSED, a) - vendorBefore).isEqualTo(3);
@@ -187,11 +185,11 @@ class EmbeddedBrokerAccessTest {
         }
         connectAnswer("stranger-" + UUID.randomUUID(), "x");
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = asOperator().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("knutepunkt_broker_refusals_total{reason=\"publish-denied\",vendor=\"" + a + "\"} 1.0")
                 .containsPattern("knutepunkt_broker_refusals_total\\{reason=\"connect-refused\",vendor=\"unknown\"} [1-9]")
                 .doesNotContain("stranger-");
-        given().get("/status").then().statusCode(200)
+        asOperator().get("/status").then().statusCode(200)
                 .body("broker.refusals.publish-denied." + a, org.hamcrest.Matchers.equalTo(1))
                 .body("broker.refusals.connect-refused.unknown", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
                 .body("broker.refusals", org.hamcrest.Matchers.hasKey("subscribe-denied"));
@@ -211,12 +209,16 @@ class EmbeddedBrokerAccessTest {
 
     private static String vendor() {
         String id = "broker-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body(Map.of("id", id, "name", "Vendor " + id, "format", "testformat"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("id", id, "name", "Vendor " + id, "format", "testformat"))
                 .post(API + "/vendors").then().statusCode(201);
         return id;
     }
 
     private static String issue(String vendor) {
-        return given().post(API + "/vendors/" + vendor + "/mqtt-credentials").then().statusCode(201).extract().path("secret");
+        return asOperator().post(API + "/vendors/" + vendor + "/mqtt-credentials").then().statusCode(201).extract().path("secret");
+    }
+
+    private static io.restassured.specification.RequestSpecification asOperator() {
+        return io.restassured.RestAssured.given().auth().oauth2(Tokens.operator());
     }
 }

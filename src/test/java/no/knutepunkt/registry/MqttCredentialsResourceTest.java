@@ -23,16 +23,18 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.security.TestSecurity;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 import no.knutepunkt.testing.HubTestResource;
+import no.knutepunkt.testing.Registry;
+import no.knutepunkt.testing.TestIdentities;
+import no.knutepunkt.testing.Tokens;
 
 @QuarkusTest
 @QuarkusTestResource(HubTestResource.class)
-@TestProfile(MqttCredentialsTestProfile.class)
-@TestSecurity(user = "op", roles = "operator")
+@TestProfile(RegistryTestProfile.class)
 class MqttCredentialsResourceTest {
 
     private static final String API = "/api/registry";
@@ -60,7 +62,7 @@ class MqttCredentialsResourceTest {
         assertThat(login.accepts(secret)).isTrue();
         assertThat(login.accepts(secret.substring(1))).isFalse();
 
-        given().get(API + "/vendors/" + vendor + "/mqtt-credentials").then().statusCode(200)
+        asOperator().get(API + "/vendors/" + vendor + "/mqtt-credentials").then().statusCode(200)
                 .body("vendorId", equalTo(vendor))
                 .body("username", equalTo(vendor))
                 .body("createdAt", notNullValue())
@@ -94,12 +96,12 @@ class MqttCredentialsResourceTest {
         String vendor = vendor();
         String secret = post(vendor).statusCode(201).extract().path("secret");
 
-        given().delete(API + "/vendors/" + vendor + "/mqtt-credentials").then().statusCode(204);
+        asOperator().delete(API + "/vendors/" + vendor + "/mqtt-credentials").then().statusCode(204);
 
         assertThat(login(vendor).accepts(secret)).isFalse();
         assertThat(login(vendor).secretHash()).isNull();
-        problem(given().delete(API + "/vendors/" + vendor + "/mqtt-credentials").then(), 404);
-        problem(given().get(API + "/vendors/" + vendor + "/mqtt-credentials").then(), 404);
+        problem(asOperator().delete(API + "/vendors/" + vendor + "/mqtt-credentials").then(), 404);
+        problem(asOperator().get(API + "/vendors/" + vendor + "/mqtt-credentials").then(), 404);
         post(vendor).statusCode(201).body("replaced", equalTo(false));
     }
 
@@ -107,8 +109,8 @@ class MqttCredentialsResourceTest {
     void answers404ForAnUnknownVendor() {
         String unknown = "no-such-vendor-" + UUID.randomUUID().toString().substring(0, 8);
         problem(post(unknown), 404);
-        problem(given().get(API + "/vendors/" + unknown + "/mqtt-credentials").then(), 404);
-        problem(given().delete(API + "/vendors/" + unknown + "/mqtt-credentials").then(), 404);
+        problem(asOperator().get(API + "/vendors/" + unknown + "/mqtt-credentials").then(), 404);
+        problem(asOperator().delete(API + "/vendors/" + unknown + "/mqtt-credentials").then(), 404);
         problem(post("bad%2Fid"), 404);
     }
 
@@ -118,9 +120,9 @@ class MqttCredentialsResourceTest {
         String revoked = vendor();
         String secret = post(active).statusCode(201).extract().path("secret");
         post(revoked).statusCode(201);
-        given().delete(API + "/vendors/" + revoked + "/mqtt-credentials").then().statusCode(204);
+        asOperator().delete(API + "/vendors/" + revoked + "/mqtt-credentials").then().statusCode(204);
 
-        String file = given().get(API + "/mqtt/mosquitto-passwd").then().statusCode(200)
+        String file = asOperator().get(API + "/mqtt/mosquitto-passwd").then().statusCode(200)
                 .contentType(containsString("text/plain"))
                 .header("Cache-Control", "no-store")
                 .extract().asString();
@@ -131,7 +133,7 @@ class MqttCredentialsResourceTest {
 
     @Test
     void refusesCredentialsForTheHubsOwnAccountName() {
-        int status = given().contentType(ContentType.JSON)
+        int status = asOperator().contentType(ContentType.JSON)
                 .body(Map.of("id", VendorCredentials.HUB_ACCOUNT, "name", "Impostor", "format", "testformat"))
                 .post(API + "/vendors").statusCode();
         assertThat(status).isIn(201, 409);
@@ -140,13 +142,17 @@ class MqttCredentialsResourceTest {
     }
 
     @Test
-    @TestSecurity(user = "nurse", roles = "clinician")
-    void refusesACallerWithoutTheOperatorRole() {
+    void refusesACallerWithoutTheOperatorRole() throws SQLException {
+        String org = TestIdentities.orgNumber();
+        try (Registry r = new Registry()) {
+            r.organisation(org, "Ikke-drift kommune", "municipality");
+        }
+        String clinician = Tokens.clinician(org, "4455667");
         String vendor = "nordic-telecare";
-        post(vendor).statusCode(403);
-        given().get(API + "/vendors/" + vendor + "/mqtt-credentials").then().statusCode(403);
-        given().delete(API + "/vendors/" + vendor + "/mqtt-credentials").then().statusCode(403);
-        given().get(API + "/mqtt/mosquitto-passwd").then().statusCode(403);
+        given().auth().oauth2(clinician).post(API + "/vendors/" + vendor + "/mqtt-credentials").then().statusCode(403);
+        given().auth().oauth2(clinician).get(API + "/vendors/" + vendor + "/mqtt-credentials").then().statusCode(403);
+        given().auth().oauth2(clinician).delete(API + "/vendors/" + vendor + "/mqtt-credentials").then().statusCode(403);
+        given().auth().oauth2(clinician).get(API + "/mqtt/mosquitto-passwd").then().statusCode(403);
     }
 
     private VendorLogin login(String vendor) throws SQLException {
@@ -157,16 +163,20 @@ class MqttCredentialsResourceTest {
 
     private static String vendor() {
         String id = "cred-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType(ContentType.JSON).body(Map.of("id", id, "name", "Vendor " + id, "format", "testformat"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("id", id, "name", "Vendor " + id, "format", "testformat"))
                 .post(API + "/vendors").then().statusCode(201);
         return id;
     }
 
     private static ValidatableResponse post(String vendor) {
-        return given().post(API + "/vendors/" + vendor + "/mqtt-credentials").then();
+        return asOperator().post(API + "/vendors/" + vendor + "/mqtt-credentials").then();
     }
 
     private static ValidatableResponse problem(ValidatableResponse response, int status) {
         return response.statusCode(status).contentType(ContentType.JSON).body("error", notNullValue());
+    }
+
+    private static io.restassured.specification.RequestSpecification asOperator() {
+        return RestAssured.given().auth().oauth2(Tokens.operator());
     }
 }
