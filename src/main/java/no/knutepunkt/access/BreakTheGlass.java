@@ -44,7 +44,7 @@ class BreakTheGlass {
         this.clock = clock;
     }
 
-    EmergencyAccess.Grant request(Caller caller, UUID patientId, String reason, Request request) {
+    EmergencyGrant request(Caller caller, UUID patientId, String reason, Request request) {
         if (!caller.is(Role.CLINICIAN)) {
             throw policy.deny(caller, patientId, request, "emergency-access", "Patient", "requires-role-" + Role.CLINICIAN.code());
         }
@@ -69,7 +69,7 @@ class BreakTheGlass {
         }
         OffsetDateTime now = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MICROS);
         return tx.write(c -> {
-            EmergencyAccess.Grant g = grants.grant(c, caller, patientId, why, now, now.plus(config.emergencyAccess()));
+            EmergencyGrant g = grants.grant(c, caller, patientId, why, now, now.plus(config.emergencyAccess()));
             audit.recordIn(c, List.of(new AuditEntry("emergency-access", Outcome.ALLOWED, Purpose.EMERGENCY, caller.who(), patientId,
                     "Patient", List.of(patientId.toString()), request.entryPoint(), request.sourceAddress(), why, g.id())));
             return g;

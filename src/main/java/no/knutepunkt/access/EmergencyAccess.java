@@ -19,16 +19,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 class EmergencyAccess {
 
-    record Grant(UUID id, UUID patientId, String subject, String hprNumber, String personName, UUID organisationId,
-            String organisationName, String reason, OffsetDateTime grantedAt, OffsetDateTime expiresAt, OffsetDateTime reviewedAt,
-            String reviewedBy, String reviewNote) {
-    }
-
     private static final String COLUMNS = "g.id, g.patient_id, g.subject, g.hpr_number, g.person_name, g.organisation_id, o.name, "
             + "g.reason, g.granted_at, g.expires_at, g.reviewed_at, g.reviewed_by, g.review_note";
     private static final String FROM = " FROM emergency_access g JOIN organisation o ON o.id = g.organisation_id";
 
-    Grant grant(Connection c, Caller caller, UUID patientId, String reason, OffsetDateTime now, OffsetDateTime expires)
+    EmergencyGrant grant(Connection c, Caller caller, UUID patientId, String reason, OffsetDateTime now, OffsetDateTime expires)
             throws SQLException {
         UUID id = UUID.randomUUID();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO emergency_access (id, patient_id, subject, hpr_number, person_name, "
@@ -48,13 +43,13 @@ class EmergencyAccess {
     }
 
     /** The caller's grants in force. */
-    List<Grant> inForce(Connection c, Caller caller) throws SQLException {
+    List<EmergencyGrant> inForce(Connection c, Caller caller) throws SQLException {
         return query(c, " WHERE g.hpr_number = ? AND g.organisation_id = ? AND g.expires_at > now() ORDER BY g.expires_at DESC",
                 List.of(caller.hprNumber(), caller.organisation().id()));
     }
 
     /** For the operator's review: the newest first, only the unreviewed ones unless {@code all}. */
-    List<Grant> forReview(Connection c, boolean all, int limit) throws SQLException {
+    List<EmergencyGrant> forReview(Connection c, boolean all, int limit) throws SQLException {
         return query(c, (all ? "" : " WHERE g.reviewed_at IS NULL") + " ORDER BY g.granted_at DESC LIMIT ?", List.of(limit));
     }
 
@@ -70,15 +65,15 @@ class EmergencyAccess {
         }
     }
 
-    private static List<Grant> query(Connection c, String where, List<Object> params) throws SQLException {
-        List<Grant> out = new ArrayList<>();
+    private static List<EmergencyGrant> query(Connection c, String where, List<Object> params) throws SQLException {
+        List<EmergencyGrant> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + FROM + where)) {
             for (int i = 0; i < params.size(); i++) {
                 ps.setObject(i + 1, params.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Grant(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                    out.add(new EmergencyGrant(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getObject(6, UUID.class), rs.getString(7), rs.getString(8),
                             rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class),
                             rs.getObject(11, OffsetDateTime.class), rs.getString(12), rs.getString(13)));

@@ -62,13 +62,13 @@ public class EmergencyAccessResource {
                 throw new no.knutepunkt.common.Unavailable("patient lookup: the database is not reachable", e);
             }
         }
-        EmergencyAccess.Grant g = breakTheGlass.request(caller, patient, body == null ? null : body.reason(), request.get());
+        EmergencyGrant g = breakTheGlass.request(caller, patient, body == null ? null : body.reason(), request.get());
         return Response.status(201).entity(g).build();
     }
 
     @GET
     @Operation(summary = "My emergency accesses in force (clinician)")
-    public List<EmergencyAccess.Grant> mine() {
+    public List<EmergencyGrant> mine() {
         Caller caller = Callers.of(identity);
         if (!caller.is(Role.CLINICIAN)) {
             throw policy.deny(caller, null, request.get(), "read", "emergency-access", "requires-role-" + Role.CLINICIAN.code());

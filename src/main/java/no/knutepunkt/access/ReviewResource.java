@@ -74,10 +74,10 @@ public class ReviewResource {
     @GET
     @Path("/emergency")
     @Operation(summary = "Emergency accesses for review, newest first (operator)")
-    public List<EmergencyAccess.Grant> emergency(@QueryParam("all") @DefaultValue("false") boolean all,
+    public List<EmergencyGrant> emergency(@QueryParam("all") @DefaultValue("false") boolean all,
             @QueryParam("limit") @DefaultValue("100") int limit) {
         Caller caller = Callers.of(identity);
-        List<EmergencyAccess.Grant> found = tx.read(c -> grants.forReview(c, all, Math.max(1, Math.min(limit, MAX))));
+        List<EmergencyGrant> found = tx.read(c -> grants.forReview(c, all, Math.max(1, Math.min(limit, MAX))));
         policy.recordAction(caller, request.get(), "search", "emergency-access", found.stream().map(g -> g.id().toString()).toList());
         return found;
     }
@@ -85,7 +85,7 @@ public class ReviewResource {
     @POST
     @Path("/emergency/{id}")
     @Operation(summary = "Mark an emergency access as reviewed, with a note (operator)")
-    public EmergencyAccess.Grant reviewEmergency(@PathParam("id") String id, Note body) {
+    public EmergencyGrant reviewEmergency(@PathParam("id") String id, Note body) {
         Caller caller = Callers.of(identity);
         UUID key = uuid(id);
         String note = note(body);

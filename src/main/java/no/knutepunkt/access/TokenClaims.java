@@ -35,7 +35,8 @@ final class TokenClaims {
 
     /** A single-valued claim as text, or null when absent, blank or not a string or number. */
     String text(String name) {
-        return text(token.getClaim(name));
+        Object claim = token.getClaim(name);
+        return asText(claim);
     }
 
     /** A claim's values: an array's elements, or a space-separated string's words (as OAuth writes scope). */
@@ -44,13 +45,13 @@ final class TokenClaims {
         List<String> out = new ArrayList<>();
         if (v instanceof Collection<?> c) {
             for (Object e : c) {
-                String s = text(e);
+                String s = asText(e);
                 if (s != null) {
                     out.add(s);
                 }
             }
         } else {
-            String s = text(v);
+            String s = asText(v);
             if (s != null) {
                 out.addAll(List.of(s.split("\\s+")));
             }
@@ -58,7 +59,7 @@ final class TokenClaims {
         return out;
     }
 
-    private static String text(Object v) {
+    private static String asText(Object v) {
         String s;
         if (v == null) {
             s = null;

@@ -29,7 +29,6 @@ import no.knutepunkt.store.TallyDelta;
  * embedded broker runs, what it refused (embedded/BrokerRefusals).
  */
 @Path("/status")
-@RolesAllowed("operator")
 @ApplicationScoped
 public class IngestStatus {
 
@@ -57,6 +56,7 @@ public class IngestStatus {
     }
 
     @GET
+    @RolesAllowed("operator")
     @Produces(MediaType.APPLICATION_JSON)
     public Status status() {
         Map<String, TallyDelta> byVendor = tallies.totals();
@@ -72,6 +72,7 @@ public class IngestStatus {
      * one snapshot. Counts whole tables: for operators and tests, not for monitoring every minute.
      */
     @GET
+    @RolesAllowed("operator")
     @Path("/reconciliation")
     @Produces(MediaType.APPLICATION_JSON)
     public Reconciled reconciliation() {

@@ -50,6 +50,11 @@ class LatestReadings {
 
     private static final Object[] KINDS = java.util.Arrays.stream(ObservationKind.values()).map(ObservationKind::key).toArray();
 
+    /** Every kind's key, for a query over all of them. */
+    static Object[] kinds() {
+        return KINDS.clone();
+    }
+
     private final DataSource db;
 
     LatestReadings(DataSource db) {

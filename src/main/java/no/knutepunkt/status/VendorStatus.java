@@ -30,7 +30,6 @@ import no.knutepunkt.store.TallyDelta;
  * was dead-lettered). The total is the sum of the vendors, from the same snapshot.
  */
 @Path("/status/vendors")
-@RolesAllowed("operator")
 public class VendorStatus {
 
     private final Tallies tallies;
@@ -44,6 +43,7 @@ public class VendorStatus {
     }
 
     @GET
+    @RolesAllowed("operator")
     @Produces(MediaType.APPLICATION_JSON)
     public Vendors vendors() {
         Tallies.Activity activity = tallies.activity(config.rateWindow());

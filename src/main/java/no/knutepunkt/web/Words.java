@@ -1,0 +1,70 @@
+package no.knutepunkt.web;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+
+import io.quarkus.qute.TemplateExtension;
+
+/** How the pages say things in bokmål: kinds of measurement, programmes, roles, purposes, times in Norwegian time. */
+@TemplateExtension(namespace = "nb")
+public final class Words {
+
+    private static final ZoneId OSLO = ZoneId.of("Europe/Oslo");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d. MMM yyyy 'kl.' HH:mm", Locale.forLanguageTag("nb-NO"));
+
+    private static final Map<String, String> KINDS = Map.of("bp", "Blodtrykk", "heart-rate", "Puls", "spo2", "Oksygenmetning (SpO\u2082)",
+            "weight", "Vekt", "temperature", "Temperatur", "respiratory-rate", "Respirasjonsfrekvens", "glucose", "Blodsukker");
+    private static final Map<String, String> PROGRAMMES = Map.of("copd", "KOLS", "heart-failure", "Hjertesvikt", "hypertension",
+            "Høyt blodtrykk", "diabetes", "Diabetes", "other", "Annet");
+    private static final Map<String, String> STATUSES = Map.of("active", "Aktiv", "paused", "Pause", "ended", "Avsluttet", "planned",
+            "Planlagt");
+    private static final Map<String, String> PURPOSES = Map.of("treatment", "Helsehjelp", "emergency", "Nødtilgang", "admin",
+            "Administrasjon", "own-data", "Egne opplysninger", "operations", "Drift");
+    private static final Map<String, String> ROLES = Map.of("clinician", "Helsepersonell", "municipality-admin", "Kommunal administrator",
+            "operator", "Drift", "patient", "Pasient", "vendor-client", "Leverandørsystem");
+    private static final Map<String, String> CARE_ROLES = Map.of("follow-up-service", "Oppfølgingstjeneste", "gp", "Fastlege", "hospital",
+            "Sykehus");
+    private static final Map<String, String> PAUSE_REASONS = Map.of("hospital-admission", "Sykehusinnleggelse", "travel", "Reise", "other",
+            "Annet");
+
+    private Words() {
+    }
+
+    public static String kind(String key) {
+        return KINDS.getOrDefault(key, key);
+    }
+
+    public static String programme(String key) {
+        return PROGRAMMES.getOrDefault(key, key);
+    }
+
+    public static String status(String key) {
+        return STATUSES.getOrDefault(key, key);
+    }
+
+    public static String purpose(String key) {
+        return key == null ? "" : PURPOSES.getOrDefault(key, key);
+    }
+
+    public static String role(String codes) {
+        if (codes == null || codes.isBlank()) {
+            return "";
+        }
+        return String.join(", ", java.util.Arrays.stream(codes.split(",")).map(c -> ROLES.getOrDefault(c.strip(), c.strip())).toList());
+    }
+
+    public static String careRole(String key) {
+        return CARE_ROLES.getOrDefault(key, key);
+    }
+
+    public static String pauseReason(String key) {
+        return PAUSE_REASONS.getOrDefault(key, key);
+    }
+
+    public static String time(OffsetDateTime t) {
+        return t == null ? "" : TIME.format(t.atZoneSameInstant(OSLO));
+    }
+}
