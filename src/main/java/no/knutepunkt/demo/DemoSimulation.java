@@ -23,6 +23,7 @@ import no.knutepunkt.embedded.BrokerRefusals;
 import no.knutepunkt.ingest.MqttConfig;
 import no.knutepunkt.registry.VendorCredentials;
 import no.knutepunkt.simulator.BrokerAccess;
+import no.knutepunkt.simulator.HubLogins;
 import no.knutepunkt.simulator.BrokerLogins;
 import no.knutepunkt.simulator.PatientKit;
 import no.knutepunkt.simulator.PilotPlan;
@@ -73,7 +74,9 @@ class DemoSimulation {
         try {
             awaitReady(hub);
             SimulatedPilot pilot = PilotPlan.generate(config.seed(), config.patients(), Instant.now());
-            Provisioning.Result provisioned = new Provisioning(hub).provision(PatientKit.of(pilot));
+            // As the demo's operator and municipality admin, signed in at the demo's own local issuer.
+            HubLogins logins = HubLogins.fromDemoIssuer(URI.create(config.issuerUrl()));
+            Provisioning.Result provisioned = new Provisioning(hub, logins).provision(PatientKit.of(pilot));
             LOG.infof("demo pilot provisioned through %s/api/registry: %s", hub, provisioned);
             if (stopping) {
                 return;

@@ -14,6 +14,9 @@ interface DemoSimulatorConfig {
     /** The hub's own HTTP API, which provisioning calls as a municipality would. */
     String hubUrl();
 
+    /** The demo's local OIDC issuer, whose demo operator and admin provisioning signs in as. */
+    String issuerUrl();
+
     long seed();
 
     int patients();

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import no.knutepunkt.simulator.BadInputs;
 import no.knutepunkt.simulator.BadInputs.Outcome;
+import no.knutepunkt.simulator.BadInputs;
 import no.knutepunkt.simulator.BrokerAccess;
+import no.knutepunkt.simulator.HubLogins;
 import no.knutepunkt.simulator.PatientKit;
 import no.knutepunkt.simulator.PilotPlan;
 import no.knutepunkt.simulator.Provisioning;
@@ -31,9 +32,10 @@ import no.knutepunkt.simulator.SimulatedPilot;
 import no.knutepunkt.simulator.SimulatorMain;
 import no.knutepunkt.simulator.VendorLink;
 import no.knutepunkt.testing.HubTestResource;
-import no.knutepunkt.testing.Ledger;
 import no.knutepunkt.testing.Ledger.Inbound;
 import no.knutepunkt.testing.Ledger.Tally;
+import no.knutepunkt.testing.Ledger;
+import no.knutepunkt.testing.Tokens;
 
 /**
  * The simulator's bad mode against a running hub: every row of device-contract.md's bad-input
@@ -51,7 +53,7 @@ class SimulatorBadModeTest {
     @Test
     void everyBadInputGetsTheReceiptTheContractPromises() throws Exception {
         SimulatedPilot pilot = PilotPlan.generate(SEED, 3, Instant.now());
-        new Provisioning(hub()).provision(PatientKit.of(pilot));
+        new Provisioning(hub(), logins()).provision(PatientKit.of(pilot));
         Map<String, Tally> before = new HashMap<>();
         VENDORS.forEach(v -> before.put(v, Ledger.status(v)));
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
@@ -123,5 +125,10 @@ class SimulatorBadModeTest {
 
     private static URI hub() {
         return URI.create(ConfigProvider.getConfig().getValue("test.url", String.class));
+    }
+
+    /** Provisioning signs in as the hub's operator and as an admin of the simulated pilot's municipality. */
+    private static HubLogins logins() {
+        return new HubLogins(Tokens.operator(), Tokens.admin(SimulatedPilot.MUNICIPALITY.orgNumber()));
     }
 }

@@ -23,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import no.knutepunkt.simulator.BrokerAccess;
 import no.knutepunkt.simulator.DeviceType;
 import no.knutepunkt.simulator.Episode;
+import no.knutepunkt.simulator.HubLogins;
 import no.knutepunkt.simulator.PatientDevice;
 import no.knutepunkt.simulator.PatientKit;
 import no.knutepunkt.simulator.PilotPlan;
@@ -32,6 +33,7 @@ import no.knutepunkt.simulator.SimulatedPatient;
 import no.knutepunkt.simulator.SimulatedPilot;
 import no.knutepunkt.simulator.Simulator;
 import no.knutepunkt.testing.HubTestResource;
+import no.knutepunkt.testing.Tokens;
 
 /**
  * --provision and the realistic mode against a running hub: the pilot is registered through the
@@ -54,10 +56,10 @@ class SimulatorRealisticTest {
         List<PatientKit> kits = PatientKit.of(pilot);
         int devices = pilot.devices().size();
 
-        Provisioning.Result first = new Provisioning(hub()).provision(kits);
+        Provisioning.Result first = new Provisioning(hub(), logins()).provision(kits);
         assertThat(first.created()).containsEntry("patients", PATIENTS).containsEntry("devices", devices)
                 .containsEntry("enrollments", PATIENTS).containsEntry("assignments", devices);
-        Provisioning.Result second = new Provisioning(hub()).provision(kits);
+        Provisioning.Result second = new Provisioning(hub(), logins()).provision(kits);
         assertThat(second.createdTotal()).as("a second provisioning creates nothing: %s", second).isZero();
         assertThat(second.existing()).containsEntry("patients", PATIENTS).containsEntry("enrollments", PATIENTS)
                 .containsEntry("assignments", devices).containsEntry("vendors", 3);
@@ -134,5 +136,10 @@ class SimulatorRealisticTest {
 
     private static URI hub() {
         return URI.create(ConfigProvider.getConfig().getValue("test.url", String.class));
+    }
+
+    /** Provisioning signs in as the hub's operator and as an admin of the simulated pilot's municipality. */
+    private static HubLogins logins() {
+        return new HubLogins(Tokens.operator(), Tokens.admin(SimulatedPilot.MUNICIPALITY.orgNumber()));
     }
 }

@@ -24,8 +24,8 @@ import io.restassured.http.ContentType;
 
 import no.knutepunkt.registry.RegistryTestProfile;
 import no.knutepunkt.testing.HubTestResource;
-import no.knutepunkt.testing.MqttSession;
 import no.knutepunkt.testing.MqttSession.Arrived;
+import no.knutepunkt.testing.MqttSession;
 import no.knutepunkt.testing.Tokens;
 
 /**

@@ -23,7 +23,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * beside a hub finds the same broker, and a password need not appear on the command line. Per-vendor
  * broker logins come from a file ({@code --mqtt-credentials}), never from the command line.
  */
-public record Options(String mode, Path replayFile, BrokerLogins logins, URI hubUrl, long seed, int patients, boolean provision,
+public record Options(String mode, Path replayFile, BrokerLogins logins, URI hubUrl, HubTokens hubTokens, long seed, int patients,
+        boolean provision,
         double factor, Duration daysBack, Duration duration, double rate, int devices, int connections, Path recordFile,
         Duration reportEvery, Duration receiptTimeout, boolean help) {
 
@@ -56,6 +57,11 @@ public record Options(String mode, Path replayFile, BrokerLogins logins, URI hub
               --tls-key-store FILE            client certificate, if the broker asks [MQTT_TLS_KEY_STORE]
               --tls-key-store-password S                                             [MQTT_TLS_KEY_STORE_PASSWORD]
               --hub-url URL                   the hub's HTTP API, for --provision    [HUB_URL, default http://127.0.0.1:8080]
+              --demo-issuer URL               --provision signs in as the demo's operator and
+                                              municipality admin at this local issuer (the demo's:
+                                              http://127.0.0.1:18081)                [DEMO_ISSUER]
+              --operator-token, --admin-token or their bearer tokens, better from the environment
+                                                                          [HUB_OPERATOR_TOKEN, HUB_ADMIN_TOKEN]
 
             Pilot:
               --seed N                        same seed, same patients, devices and readings (default 1)
@@ -164,7 +170,14 @@ public record Options(String mode, Path replayFile, BrokerLogins logins, URI hub
         Path credentials = path(given.get("mqtt-credentials"));
         BrokerLogins broker = new BrokerLogins(shared, credentials == null ? Map.of() : vendorSecrets(credentials));
         URI hub = value(given, "hub-url", setting(given, env, "hub-url", "HUB_URL", "http://127.0.0.1:8080"), URI::create);
-        Options o = new Options(mode, replay, broker, hub,
+        String issuer = setting(given, env, "demo-issuer", "DEMO_ISSUER", null);
+        HubTokens tokens = new HubTokens(issuer == null ? null : value(given, "demo-issuer", issuer, URI::create),
+                setting(given, env, "operator-token", "HUB_OPERATOR_TOKEN", null), setting(given, env, "admin-token", "HUB_ADMIN_TOKEN", null));
+        if (provision && !tokens.given()) {
+            throw new UsageException("--provision signs in to the hub's registry API: give --demo-issuer URL (beside the demo), "
+                    + "or HUB_OPERATOR_TOKEN and HUB_ADMIN_TOKEN");
+        }
+        Options o = new Options(mode, replay, broker, hub, tokens,
                 value(given, "seed", "1", Long::parseLong),
                 value(given, "patients", "50", Integer::parseInt),
                 provision,
@@ -188,6 +201,19 @@ public record Options(String mode, Path replayFile, BrokerLogins logins, URI hub
             throw new UsageException("--devices must be at least 3, --connections at least 1, --rate not negative");
         }
         return o;
+    }
+
+    /** How provisioning signs in to the hub: a demo issuer to fetch its demo users' tokens from, or the tokens themselves. */
+    public record HubTokens(URI demoIssuer, String operatorToken, String adminToken) {
+
+        boolean given() {
+            return demoIssuer != null || operatorToken != null && adminToken != null;
+        }
+
+        public HubLogins logins() throws java.io.IOException, InterruptedException {
+            return operatorToken != null && adminToken != null ? new HubLogins(operatorToken, adminToken)
+                    : HubLogins.fromDemoIssuer(demoIssuer);
+        }
     }
 
     /** The shared broker login (or none), which vendors without one of their own use. */
@@ -228,7 +254,7 @@ public record Options(String mode, Path replayFile, BrokerLogins logins, URI hub
 
     private static final Pattern VENDOR_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    private static final List<String> KNOWN = List.of("mqtt-url", "mqtt-username", "mqtt-password", "mqtt-credentials", "tls-trust-store",
+    private static final List<String> KNOWN = List.of("demo-issuer", "operator-token", "admin-token", "mqtt-url", "mqtt-username", "mqtt-password", "mqtt-credentials", "tls-trust-store",
             "tls-trust-store-password", "tls-key-store", "tls-key-store-password", "hub-url", "seed", "patients", "factor", "days-back",
             "duration", "rate", "devices", "connections", "record", "report-every", "receipt-timeout");
 

@@ -62,11 +62,16 @@ public final class Provisioning {
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
 
     private final RegistryClient registry;
+    private final String operator;
+    private final String admin;
     private final Map<String, AtomicInteger> created = new LinkedHashMap<>();
     private final Map<String, AtomicInteger> existing = new LinkedHashMap<>();
 
-    public Provisioning(URI hub) {
+    /** @param logins the operator registers organisations, vendors and devices; the municipality's admin the rest */
+    public Provisioning(URI hub, HubLogins logins) {
         this.registry = new RegistryClient(hub);
+        this.operator = logins.operatorToken();
+        this.admin = logins.adminToken();
         for (String k : KINDS_OF_ENTRY) {
             created.put(k, new AtomicInteger());
             existing.put(k, new AtomicInteger());
@@ -78,17 +83,17 @@ public final class Provisioning {
         Map<String, String> organisations = organisations();
         vendors(organisations);
         Map<String, String> patients = new ConcurrentHashMap<>();
-        for (JsonNode p : registry.get("patients")) {
+        for (JsonNode p : registry.get(admin, "patients")) {
             patients.put(p.path("identifier").asText(), p.path("id").asText());
         }
         Set<String> devices = ConcurrentHashMap.newKeySet();
         for (SimulatedVendor v : SimulatedVendor.values()) {
-            for (JsonNode d : registry.get("devices?vendorId=" + RegistryClient.query(v.id()))) {
+            for (JsonNode d : registry.get(operator, "devices?vendorId=" + RegistryClient.query(v.id()))) {
                 devices.add(v.id() + "/" + d.path("serial").asText());
             }
         }
         Map<String, List<JsonNode>> enrollments = new HashMap<>();
-        for (JsonNode e : registry.get("enrollments")) {
+        for (JsonNode e : registry.get(admin, "enrollments")) {
             enrollments.computeIfAbsent(e.path("patientId").asText(), k -> new ArrayList<>()).add(e);
         }
         // A few at a time: thousands of load-test patients would take minutes one by one.
@@ -135,7 +140,8 @@ public final class Provisioning {
                 existing.get("organisations").incrementAndGet();
                 continue;
             }
-            RegistryClient.Answer a = registry.post("organisations", Map.of("orgNumber", o.orgNumber(), "name", o.name(), "kind", o.kind()));
+            RegistryClient.Answer a = registry.post(operator, "organisations",
+                    Map.of("orgNumber", o.orgNumber(), "name", o.name(), "kind", o.kind()));
             count("organisations", a, "organisation " + o.orgNumber());
         }
         return organisationIds();
@@ -143,7 +149,7 @@ public final class Provisioning {
 
     private Map<String, String> organisationIds() throws IOException, InterruptedException {
         Map<String, String> ids = new HashMap<>();
-        for (JsonNode o : registry.get("organisations")) {
+        for (JsonNode o : registry.get(operator, "organisations")) {
             ids.put(o.path("orgNumber").asText(), o.path("id").asText());
         }
         return ids;
@@ -156,10 +162,10 @@ public final class Provisioning {
             body.put("name", v.displayName());
             body.put("format", v.format());
             body.put("organisationId", organisations.get(v.orgNumber()));
-            RegistryClient.Answer a = registry.post("vendors", body);
+            RegistryClient.Answer a = registry.post(operator, "vendors", body);
             count("vendors", a, "vendor " + v.id());
             if (a.conflict()) {
-                String format = registry.get("vendors/" + RegistryClient.query(v.id())).path("format").asText();
+                String format = registry.get(operator, "vendors/" + RegistryClient.query(v.id())).path("format").asText();
                 if (!format.equals(v.format())) {
                     throw new IOException("vendor " + v.id() + " is registered with format '" + format + "', but the simulator sends it '"
                             + v.format() + "'");
@@ -172,11 +178,11 @@ public final class Provisioning {
             Map<String, List<JsonNode>> enrollments) throws IOException, InterruptedException {
         String patient = patients.get(kit.fodselsnummer());
         if (patient == null) {
-            RegistryClient.Answer a = registry.post("patients",
+            RegistryClient.Answer a = registry.post(admin, "patients",
                     Map.of("identifier", kit.fodselsnummer(), "givenName", kit.givenName(), "familyName", kit.familyName()));
-            // Never the number itself in a message: the patient's index in the pilot is enough.
+            // Never the number itself in a message: the patient's name is enough.
             count("patients", a, "patient " + kit.givenName() + " " + kit.familyName());
-            patient = a.created() ? a.body().path("id").asText() : findPatient(kit.fodselsnummer());
+            patient = a.body().path("id").asText();
             patients.put(kit.fodselsnummer(), patient);
         } else {
             existing.get("patients").incrementAndGet();
@@ -192,11 +198,11 @@ public final class Provisioning {
             body.put("model", d.model());
             body.put("kinds", d.kinds());
             body.put("gateway", d.gateway());
-            count("devices", registry.post("devices", body), "device " + d.vendorId() + "/" + d.serial());
+            count("devices", registry.post(operator, "devices", body), "device " + d.vendorId() + "/" + d.serial());
         }
         String enrollment = enrollment(kit, patient, organisations, enrollments);
         Set<String> assigned = new HashSet<>();
-        for (JsonNode a : registry.get("enrollments/" + enrollment + "/assignments")) {
+        for (JsonNode a : registry.get(admin, "enrollments/" + enrollment + "/assignments")) {
             assigned.add(a.path("vendorId").asText() + "/" + a.path("serial").asText());
         }
         for (PatientKit.Device d : kit.devices()) {
@@ -204,7 +210,7 @@ public final class Provisioning {
                 existing.get("assignments").incrementAndGet();
                 continue;
             }
-            RegistryClient.Answer a = registry.post("enrollments/" + enrollment + "/assignments",
+            RegistryClient.Answer a = registry.post(admin, "enrollments/" + enrollment + "/assignments",
                     Map.of("vendorId", d.vendorId(), "serial", d.serial(), "validFrom", SECONDS.format(SimulatedPilot.STARTED_AT)));
             if (!a.created()) {
                 // A 409 here is no "registered already": the device is assigned to someone else.
@@ -236,7 +242,10 @@ public final class Provisioning {
         body.put("responsibleOrganisationId", organisations.get(SimulatedPilot.MUNICIPALITY.orgNumber()));
         body.put("careTeam", team);
         body.put("startedAt", SECONDS.format(SimulatedPilot.STARTED_AT));
-        RegistryClient.Answer a = registry.post("enrollments", body);
+        // The pilot's consent, as the municipality would record it: written, in its archive.
+        body.put("consent", Map.of("scope", "home-follow-up", "givenBy", "patient", "form", "written",
+                "givenAt", SECONDS.format(SimulatedPilot.STARTED_AT), "documentReference", "Simulert pilot (fiktivt samtykke)"));
+        RegistryClient.Answer a = registry.post(admin, "enrollments", body);
         if (!a.created()) {
             throw refused("enrollment of " + kit.givenName() + " " + kit.familyName(), a);
         }
@@ -245,7 +254,7 @@ public final class Provisioning {
     }
 
     private String findPatient(String fodselsnummer) throws IOException, InterruptedException {
-        for (JsonNode p : registry.get("patients")) {
+        for (JsonNode p : registry.get(admin, "patients")) {
             if (p.path("identifier").asText().equals(fodselsnummer)) {
                 return p.path("id").asText();
             }
@@ -253,11 +262,11 @@ public final class Provisioning {
         throw new IOException("the hub says the patient is registered, but does not list them");
     }
 
-    /** Created, or registered already (409); anything else stops provisioning with the hub's reason. */
+    /** Created, or registered already (409, or 200 from a create that found it); anything else stops provisioning with the hub's reason. */
     private void count(String kind, RegistryClient.Answer a, String what) throws IOException {
         if (a.created()) {
             created.get(kind).incrementAndGet();
-        } else if (a.conflict()) {
+        } else if (a.conflict() && !kind.equals("patients") || a.found()) {
             existing.get(kind).incrementAndGet();
         } else {
             throw refused(what, a);

@@ -24,6 +24,11 @@ final class RegistryClient {
             return status == 201;
         }
 
+        /** 200 to a create: the same thing was registered already (a patient with this number and these names). */
+        boolean found() {
+            return status == 200;
+        }
+
         /** 409: registered already (or, for an assignment, in the way of another). */
         boolean conflict() {
             return status == 409;
@@ -38,16 +43,17 @@ final class RegistryClient {
         this.base = URI.create((s.endsWith("/") ? s : s + "/") + "api/registry/");
     }
 
-    Answer post(String path, Object body) throws IOException, InterruptedException {
+    /** @param token the bearer token of whoever may make this change (the operator, or the municipality's admin) */
+    Answer post(String token, String path, Object body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .header("Content-Type", "application/json").header("Accept", "application/json").header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
         return send(request);
     }
 
-    JsonNode get(String path) throws IOException, InterruptedException {
+    JsonNode get(String token, String path) throws IOException, InterruptedException {
         Answer a = send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).header("Accept", "application/json")
-                .GET().build());
+                .header("Authorization", "Bearer " + token).GET().build());
         if (a.status() != 200) {
             throw new IOException("GET " + base.resolve(path) + ": " + a.status() + " " + a.body());
         }
