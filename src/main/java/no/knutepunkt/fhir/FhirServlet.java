@@ -24,6 +24,12 @@ public class FhirServlet extends RestfulServer {
     @Inject
     DeviceProvider devices;
     @Inject
+    EpisodeOfCareProvider episodes;
+    @Inject
+    CareTeamProvider careTeams;
+    @Inject
+    ConsentProvider consents;
+    @Inject
     KeysetPagingProvider paging;
 
     public FhirServlet() {
@@ -32,12 +38,12 @@ public class FhirServlet extends RestfulServer {
 
     @Override
     protected void initialize() {
-        setResourceProviders(observations, patients, devices);
+        setResourceProviders(observations, patients, devices, episodes, careTeams, consents);
         setPagingProvider(paging);
         registerInterceptor(new FhirRefusals());
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setServerName("Knutepunkt");
         setServerVersion(ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class).orElse("unknown"));
-        setImplementationDescription("Knutepunkt welfare-technology hub: home measurements as FHIR R4 Observations (read only)");
+        setImplementationDescription("Knutepunkt welfare-technology hub: home measurements as FHIR R4 Observations and the care record (EpisodeOfCare, CareTeam, Consent); read only");
     }
 }
