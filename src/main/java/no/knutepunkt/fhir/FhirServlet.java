@@ -41,6 +41,7 @@ public class FhirServlet extends RestfulServer {
         setResourceProviders(observations, patients, devices, episodes, careTeams, consents);
         setPagingProvider(paging);
         registerInterceptor(new FhirRefusals());
+        registerInterceptor(new SearchBundleIds());
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setServerName("Knutepunkt");
         setServerVersion(ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class).orElse("unknown"));

@@ -276,6 +276,19 @@ class CareRecordApiTest {
         get(token, "Consent/" + consent).then().statusCode(403);
     }
 
+    /** Regression: a search Bundle's id was its paging token, longer than the 64 characters a FHIR id may have. */
+    @Test
+    void observationSearchBundleIsAValidResource() {
+        String token = Tokens.clinician(gpPractice, hpr());
+        Bundle b = parse(get(token, "Observation?patient=" + patient + "&_count=2"), Bundle.class);
+        assertThat(b.getEntry()).hasSize(2);
+        assertThat(b.getIdElement().getIdPart()).hasSizeLessThanOrEqualTo(64);
+        // The page link still carries the whole search, and leads on.
+        Bundle next = parse(given().urlEncodingEnabled(false).auth().oauth2(token).accept("application/fhir+json")
+                .get(b.getLink(Bundle.LINK_NEXT).getUrl()), Bundle.class);
+        assertThat(next.getEntry()).hasSize(1);
+    }
+
     @Test
     void metadataListsTheNewResources() {
         String json = given().get("/fhir/metadata").then().statusCode(200).extract().asString();
