@@ -30,6 +30,8 @@ public class FhirServlet extends RestfulServer {
     @Inject
     ConsentProvider consents;
     @Inject
+    AuditEventProvider auditEvents;
+    @Inject
     KeysetPagingProvider paging;
 
     public FhirServlet() {
@@ -38,13 +40,13 @@ public class FhirServlet extends RestfulServer {
 
     @Override
     protected void initialize() {
-        setResourceProviders(observations, patients, devices, episodes, careTeams, consents);
+        setResourceProviders(observations, patients, devices, episodes, careTeams, consents, auditEvents);
         setPagingProvider(paging);
         registerInterceptor(new FhirRefusals());
         registerInterceptor(new SearchBundleIds());
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setServerName("Knutepunkt");
         setServerVersion(ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class).orElse("unknown"));
-        setImplementationDescription("Knutepunkt welfare-technology hub: home measurements as FHIR R4 Observations and the care record (EpisodeOfCare, CareTeam, Consent); read only");
+        setImplementationDescription("Knutepunkt welfare-technology hub: home measurements as FHIR R4 Observations, the care record (EpisodeOfCare, CareTeam, Consent) and the audit log (AuditEvent); read only");
     }
 }

@@ -13,7 +13,7 @@ import ca.uhn.fhir.rest.api.server.ResponseDetails;
 /**
  * Gives a search's Bundle a valid id. HAPI uses a paged search's id twice: in the page links
  * ({@code _getpages}) and as the Bundle's id. Ours are stateless tokens that carry the whole search
- * ({@link ObservationSearch#token()} and its kind): longer than the 64 characters
+ * ({@link ObservationSearch#token()}, {@link AuditSearch#token()}): longer than the 64 characters
  * a FHIR id may have, and with characters one may not, so the Bundle failed validation. A
  * searchset's id names nothing a client can fetch again; a fresh one says as much.
  */

@@ -292,6 +292,6 @@ class CareRecordApiTest {
     @Test
     void metadataListsTheNewResources() {
         String json = given().get("/fhir/metadata").then().statusCode(200).extract().asString();
-        assertThat(json).contains("\"EpisodeOfCare\"", "\"CareTeam\"", "\"Consent\"");
+        assertThat(json).contains("\"EpisodeOfCare\"", "\"CareTeam\"", "\"Consent\"", "\"AuditEvent\"");
     }
 }
