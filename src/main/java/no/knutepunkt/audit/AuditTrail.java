@@ -1,5 +1,6 @@
 package no.knutepunkt.audit;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -129,10 +130,10 @@ public class AuditTrail {
         }
     }
 
-    /** What is done with each row of {@link #eachOfPatient}. */
+    /** What is done with each row of {@link #eachOfPatient}: written out, typically. */
     @FunctionalInterface
     public interface Sink {
-        void accept(Event e) throws Exception;
+        void accept(Event e) throws IOException;
     }
 
     /**
@@ -140,7 +141,7 @@ public class AuditTrail {
      * caller's transaction (which must not be in auto-commit), so that years of log never sit in
      * memory at once.
      */
-    public static void eachOfPatient(Connection c, UUID patient, Sink sink) throws Exception {
+    public static void eachOfPatient(Connection c, UUID patient, Sink sink) throws SQLException, IOException {
         try (PreparedStatement ps = c.prepareStatement(COLUMNS + " WHERE a.patient_id = ? ORDER BY a.seq")) {
             ps.setFetchSize(500);
             ps.setObject(1, patient);
