@@ -175,6 +175,32 @@ class PatientExportTest {
         assertThat(idsOf(again, "AuditEvent")).isEqualTo(afterFirst);
     }
 
+    /** Years of readings are written as they are read: the response goes out in chunks, not as one body of known length. */
+    @Test
+    void aLongHistoryIsStreamed() throws SQLException {
+        String longFnr = TestIdentities.syntheticFnr();
+        int readings = 3000;
+        try (Registry r = new Registry()) {
+            UUID m = r.organisation(municipality, "Eksportvik kommune", "municipality");
+            UUID p = r.patient(longFnr, "Lang", "Historie");
+            UUID e = r.enrollment(p, m, now.minusDays(800));
+            String serial = "EX-LONG-" + UUID.randomUUID();
+            long device = r.device(VENDOR, serial);
+            DeviceRouting.Subject subject = new DeviceRouting.Subject(p, "fnr", longFnr, "Lang Historie", municipality, "Eksportvik kommune");
+            r.connection().setAutoCommit(false);
+            for (int i = 0; i < readings; i++) {
+                r.pulse(VENDOR, device, serial, e, subject, 50 + i % 60, now.minusHours(6L * i + 1));
+            }
+            r.connection().commit();
+        }
+        Response response = export(Tokens.patient(longFnr));
+        response.then().statusCode(200);
+        assertThat(response.getHeader("Transfer-Encoding")).isEqualTo("chunked");
+        assertThat(response.getHeader("Content-Length")).isNull();
+        Bundle b = FhirValidation.context().newJsonParser().parseResource(Bundle.class, response.asString());
+        assertThat(idsOf(b, "Observation")).hasSize(readings);
+    }
+
     @Test
     void onlyARegisteredPatientExportsAndOnlyTheirOwn() throws SQLException {
         export(Tokens.clinician(gpPractice, CareRecordApiTest.hpr())).then().statusCode(403);
