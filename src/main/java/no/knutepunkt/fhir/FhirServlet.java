@@ -24,6 +24,14 @@ public class FhirServlet extends RestfulServer {
     @Inject
     DeviceProvider devices;
     @Inject
+    EpisodeOfCareProvider episodes;
+    @Inject
+    CareTeamProvider careTeams;
+    @Inject
+    ConsentProvider consents;
+    @Inject
+    AuditEventProvider auditEvents;
+    @Inject
     KeysetPagingProvider paging;
 
     public FhirServlet() {
@@ -32,12 +40,13 @@ public class FhirServlet extends RestfulServer {
 
     @Override
     protected void initialize() {
-        setResourceProviders(observations, patients, devices);
+        setResourceProviders(observations, patients, devices, episodes, careTeams, consents, auditEvents);
         setPagingProvider(paging);
         registerInterceptor(new FhirRefusals());
+        registerInterceptor(new SearchBundleIds());
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setServerName("Knutepunkt");
         setServerVersion(ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class).orElse("unknown"));
-        setImplementationDescription("Knutepunkt welfare-technology hub: home measurements as FHIR R4 Observations (read only)");
+        setImplementationDescription("Knutepunkt welfare-technology hub: home measurements as FHIR R4 Observations, the care record (EpisodeOfCare, CareTeam, Consent) and the audit log (AuditEvent); read only");
     }
 }

@@ -9,18 +9,21 @@ import ca.uhn.fhir.rest.server.IPagingProvider;
 
 /**
  * Stateless paging: a page link carries the whole search (the search id is
- * {@link ObservationSearch#token()}) and the cursor of the page (the page id), so no instance
- * needs to remember a search and any instance can serve any page. Nothing is stored.
+ * {@link ObservationSearch#token()} or {@link AuditSearch#token()}) and the cursor of the page (the
+ * page id), so no instance needs to remember a search and any instance can serve any page. Nothing
+ * is stored.
  */
 @Singleton
 class KeysetPagingProvider implements IPagingProvider {
 
     private final FhirAccess access;
+    private final AuditEventPages audit;
     private final FhirApiConfig config;
 
     @Inject
-    KeysetPagingProvider(FhirAccess access, FhirApiConfig config) {
+    KeysetPagingProvider(FhirAccess access, AuditEventPages audit, FhirApiConfig config) {
         this.access = access;
+        this.audit = audit;
         this.config = config;
     }
 
@@ -42,6 +45,9 @@ class KeysetPagingProvider implements IPagingProvider {
 
     @Override
     public IBundleProvider retrieveResultList(RequestDetails request, String searchId, String pageId) {
+        if (AuditSearch.isToken(searchId)) {
+            return auditPage(request, searchId, pageId);
+        }
         ObservationSearch q = ObservationSearch.fromToken(searchId);
         ObservationSearch.Cursor cursor = ObservationSearch.Cursor.parse(pageId);
         if (q == null || cursor == null) {
@@ -56,9 +62,25 @@ class KeysetPagingProvider implements IPagingProvider {
         return access.searchPage(q, cursor, request);
     }
 
-    /** "Stores" an Observation search by naming it: its token is all a later page needs. */
+    /** A later page of an AuditEvent search: held to the access policy like the first ({@link AuditEventPages}). */
+    private IBundleProvider auditPage(RequestDetails request, String searchId, String pageId) {
+        AuditSearch q = AuditSearch.fromToken(searchId);
+        Long before = AuditSearch.pageStart(pageId);
+        if (q == null || before == null) {
+            return null;
+        }
+        if (q.count() < 1 || q.count() > config.maxPageSize()) {
+            q = q.withCount(Math.max(1, Math.min(q.count(), config.maxPageSize())));
+        }
+        return audit.page(q, before, request);
+    }
+
+    /** "Stores" an Observation or AuditEvent search by naming it: its token is all a later page needs. */
     @Override
     public String storeResultList(RequestDetails request, IBundleProvider provider) {
-        return provider instanceof ObservationPage page ? page.getUuid() : null;
+        if (provider instanceof ObservationPage page) {
+            return page.getUuid();
+        }
+        return provider instanceof AuditPage page ? page.getUuid() : null;
     }
 }

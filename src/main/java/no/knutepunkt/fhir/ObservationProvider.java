@@ -50,7 +50,7 @@ import no.knutepunkt.common.ObservationKind;
 @Singleton
 public class ObservationProvider implements IResourceProvider {
 
-    private static final String IDENTIFIER_CHAIN = "identifier";
+    private static final String IDENTIFIER_CHAIN = PatientParam.IDENTIFIER_CHAIN;
     private static final String CATEGORY_SYSTEM = ObservationWriter.OBSERVATION_CATEGORY;
 
     private final ObservationStore store;
@@ -201,29 +201,7 @@ public class ObservationProvider implements IResourceProvider {
 
     /** The patient a reference names, or null when there is no such patient. */
     private UUID patientOf(ReferenceParam ref) {
-        String chain = ref.getChain();
-        // patient.identifier=system|value, or the :identifier modifier that HAPI reads as a type.
-        boolean byIdentifier = IDENTIFIER_CHAIN.equals(chain)
-                || (chain == null || chain.isEmpty()) && IDENTIFIER_CHAIN.equals(ref.getResourceType());
-        try {
-            if (byIdentifier) {
-                String token = ref.getValue();
-                int bar = token.indexOf('|');
-                String system = bar < 0 || bar == 0 ? null : token.substring(0, bar);
-                String value = bar < 0 ? token : token.substring(bar + 1);
-                List<PatientLookup.PatientRow> rows = patients.byIdentifier(system, value);
-                return rows.size() == 1 ? rows.get(0).id() : null;
-            }
-            if (chain != null && !chain.isEmpty()) {
-                throw new InvalidRequestException("only the identifier chain is supported on patient and subject");
-            }
-            if (ref.getResourceType() != null && !"Patient".equals(ref.getResourceType())) {
-                return null;
-            }
-            return uuid(ref.getIdPart());
-        } catch (SQLException e) {
-            throw FhirApiFailure.of("patient lookup", e);
-        }
+        return PatientParam.resolve(ref, patients);
     }
 
     /**
@@ -286,10 +264,6 @@ public class ObservationProvider implements IResourceProvider {
     }
 
     private static UUID uuid(String s) {
-        try {
-            return s == null ? null : UUID.fromString(s);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return PatientParam.uuid(s);
     }
 }

@@ -89,7 +89,7 @@ public class PatientProvider implements IResourceProvider {
         return shown;
     }
 
-    private static Patient patient(PatientLookup.PatientRow row) {
+    static Patient patient(PatientLookup.PatientRow row) {
         Patient p = new Patient();
         p.setId(row.id().toString());
         p.addIdentifier().setSystem(IdentifierSystems.patient(row.identifierSystem())).setValue(row.identifier());
