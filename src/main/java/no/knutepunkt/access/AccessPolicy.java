@@ -39,8 +39,50 @@ public class AccessPolicy {
     private static final Set<DataKind> TREATMENT = EnumSet.of(DataKind.MEASUREMENTS, DataKind.DEMOGRAPHICS, DataKind.CARE_RECORD);
     private static final Set<DataKind> ADMINISTRATION = EnumSet.of(DataKind.DEMOGRAPHICS, DataKind.CARE_RECORD);
 
-    /** Access granted: under which purpose, and which emergency access if that was it. */
-    public record Granted(Caller caller, UUID patientId, Purpose purpose, UUID emergencyAccessId) {
+    /**
+     * Access granted: to whom, for which patient, under which purpose, and which emergency access if
+     * that was it. Only the policy makes one (the constructor is the package's), so no entry point
+     * can record an access the policy did not decide.
+     */
+    public static final class Granted {
+        private final Caller caller;
+        private final UUID patientId;
+        private final Purpose purpose;
+        private final UUID emergencyAccessId;
+
+        Granted(Caller caller, UUID patientId, Purpose purpose, UUID emergencyAccessId) {
+            this.caller = caller;
+            this.patientId = patientId;
+            this.purpose = purpose;
+            this.emergencyAccessId = emergencyAccessId;
+        }
+
+        public Caller caller() {
+            return caller;
+        }
+
+        public UUID patientId() {
+            return patientId;
+        }
+
+        public Purpose purpose() {
+            return purpose;
+        }
+
+        public UUID emergencyAccessId() {
+            return emergencyAccessId;
+        }
+
+        /**
+         * A municipality admin's grant to register someone not registered yet, for the patient now
+         * registered under it: the same caller and purpose, and only ever from a grant without a patient.
+         */
+        public Granted forNewPatient(UUID registered) {
+            if (patientId != null || purpose != Purpose.ADMIN) {
+                throw new IllegalStateException("only an admin's grant to register a patient names the patient afterwards");
+            }
+            return new Granted(caller, registered, purpose, null);
+        }
     }
 
     private final CareRelations relations;
@@ -85,6 +127,32 @@ public class AccessPolicy {
             throw deny(caller, patientId, request, action, resourceType, refusal);
         }
         return new Granted(caller, patientId, Purpose.ADMIN, null);
+    }
+
+    /**
+     * Whether a grant covers a record kept per enrollment (an enrollment, its care team, a consent):
+     * every grant does, but a municipality admin's covers only the enrollments its own municipality
+     * is responsible for — the patient may be followed by another municipality too.
+     */
+    public boolean covers(Granted g, String responsibleOrganisationNumber) {
+        return g.purpose() != Purpose.ADMIN || g.caller().organisation() != null
+                && g.caller().organisation().number().equals(responsibleOrganisationNumber);
+    }
+
+    /**
+     * The operator's review of a patient's audit log (AuditEvent search by patient): recorded with
+     * the patient, so that the patient's own log shows that the operator looked at it too.
+     */
+    public void recordReview(Caller caller, UUID patientId, Request request, String action, String resourceType, List<String> ids) {
+        requireRole(caller, Role.OPERATOR, request, action, resourceType);
+        audit.record(new AuditEntry(action, Outcome.ALLOWED, Purpose.OPERATIONS, caller.who(), patientId, resourceType, ids,
+                request.entryPoint(), request.sourceAddress(), null, null));
+    }
+
+    /** A municipality admin registering a patient not yet enrolled (its grant names the patient once registered). */
+    public Granted register(Caller caller, Request request, String action, String resourceType) {
+        requireRole(caller, Role.MUNICIPALITY_ADMIN, request, action, resourceType);
+        return new Granted(caller, null, Purpose.ADMIN, null);
     }
 
     /** Records a granted change in the caller's transaction: the change and its record commit together. */

@@ -51,7 +51,12 @@ class AuditEventPages {
         if (caller.is(Role.OPERATOR)) {
             policy.requireRole(caller, Role.OPERATOR, request, "search", AUDIT_EVENT);
             Fetched f = fetch(q, before, AuditEventView.Audience.OPERATOR);
-            policy.recordAction(caller, request, "search", AUDIT_EVENT, f.ids());
+            if (q.patient() != null) {
+                // The patient's own log then shows that the operator looked at it.
+                policy.recordReview(caller, q.patient(), request, "search", AUDIT_EVENT, f.ids());
+            } else {
+                policy.recordAction(caller, request, "search", AUDIT_EVENT, f.ids());
+            }
             return f.page(q, before);
         }
         AccessPolicy.Granted g = policy.decide(caller, q.patient(), DataKind.ACCESS_LOG, request, "search", AUDIT_EVENT);
@@ -78,7 +83,11 @@ class AuditEventPages {
                 throw new ResourceNotFoundException("AuditEvent/" + id);
             }
             AuditEvent a = AuditEventView.of(row, AuditEventView.Audience.OPERATOR);
-            policy.recordAction(caller, request, "read", AUDIT_EVENT, List.of(row.id().toString()));
+            if (row.entry().patientId() != null) {
+                policy.recordReview(caller, row.entry().patientId(), request, "read", AUDIT_EVENT, List.of(row.id().toString()));
+            } else {
+                policy.recordAction(caller, request, "read", AUDIT_EVENT, List.of(row.id().toString()));
+            }
             return a;
         }
         if (row == null) {

@@ -58,7 +58,7 @@ class CareRecordReads {
         } catch (SQLException ex) {
             throw FhirApiFailure.of(type + " read", ex);
         }
-        return one(e == null ? null : e.patientId(), e, CareRecords.Enrollment::id, request, type, view);
+        return one(e == null ? null : e.patientId(), e, CareRecords.Enrollment::id, x -> x.responsible().number(), request, type, view);
     }
 
     <T extends IBaseResource> List<T> enrollments(ReferenceParam patient, RequestDetails request, String type,
@@ -69,7 +69,7 @@ class CareRecordReads {
             } catch (SQLException ex) {
                 throw FhirApiFailure.of(type + " search", ex);
             }
-        }, CareRecords.Enrollment::id, view);
+        }, CareRecords.Enrollment::id, x -> x.responsible().number(), view);
     }
 
     <T extends IBaseResource> T consent(IdType id, RequestDetails request, String type, View<CareRecords.Consent, T> view) {
@@ -80,7 +80,7 @@ class CareRecordReads {
         } catch (SQLException ex) {
             throw FhirApiFailure.of(type + " read", ex);
         }
-        return one(c == null ? null : c.patientId(), c, CareRecords.Consent::id, request, type, view);
+        return one(c == null ? null : c.patientId(), c, CareRecords.Consent::id, x -> x.responsible().number(), request, type, view);
     }
 
     <T extends IBaseResource> List<T> consents(ReferenceParam patient, RequestDetails request, String type,
@@ -91,28 +91,31 @@ class CareRecordReads {
             } catch (SQLException ex) {
                 throw FhirApiFailure.of(type + " search", ex);
             }
-        }, CareRecords.Consent::id, view);
+        }, CareRecords.Consent::id, x -> x.responsible().number(), view);
     }
 
-    private <R, T extends IBaseResource> T one(UUID patientId, R record, Function<R, UUID> idOf, RequestDetails request, String type,
-            View<R, T> view) {
+    private <R, T extends IBaseResource> T one(UUID patientId, R record, Function<R, UUID> idOf, Function<R, String> responsibleOf,
+            RequestDetails request, String type, View<R, T> view) {
         if (record == null) {
             throw access.policy().deny(access.caller(), null, FhirAccess.request(request), "read", type, NOT_FOUND);
         }
         AccessPolicy.Granted g = access.decide(patientId, DataKind.CARE_RECORD, request, "read", type);
+        if (!access.policy().covers(g, responsibleOf.apply(record))) {
+            throw access.policy().deny(access.caller(), patientId, FhirAccess.request(request), "read", type, "not-own-municipality");
+        }
         T resource = view.of(record, patient(patientId, type), clock.instant());
         access.record(g, request, "read", type, List.of(idOf.apply(record).toString()));
         return resource;
     }
 
     private <R, T extends IBaseResource> List<T> search(ReferenceParam patient, RequestDetails request, String type,
-            Function<UUID, List<R>> fetch, Function<R, UUID> idOf, View<R, T> view) {
+            Function<UUID, List<R>> fetch, Function<R, UUID> idOf, Function<R, String> responsibleOf, View<R, T> view) {
         UUID patientId = PatientParam.resolve(patient, patients);
         if (patientId == null) {
             throw access.policy().deny(access.caller(), null, FhirAccess.request(request), "search", type, "no-such-patient");
         }
         AccessPolicy.Granted g = access.decide(patientId, DataKind.CARE_RECORD, request, "search", type);
-        List<R> found = fetch.apply(patientId);
+        List<R> found = fetch.apply(patientId).stream().filter(r -> access.policy().covers(g, responsibleOf.apply(r))).toList();
         PatientLookup.PatientRow row = found.isEmpty() ? null : patient(patientId, type);
         Instant now = clock.instant();
         List<T> out = new ArrayList<>(found.size());

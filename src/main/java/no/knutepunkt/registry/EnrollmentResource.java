@@ -30,7 +30,6 @@ import no.knutepunkt.access.AccessPolicy;
 import no.knutepunkt.access.Caller;
 import no.knutepunkt.access.DataKind;
 import no.knutepunkt.access.Role;
-import no.knutepunkt.audit.AuditEntry.Purpose;
 import no.knutepunkt.registry.Consents.Consent;
 import no.knutepunkt.registry.Consents.NewConsent;
 import no.knutepunkt.registry.DeviceAssignments.DeviceAssignment;
@@ -110,8 +109,7 @@ public class EnrollmentResource {
             Enrollment e = enrollments.create(c, new NewEnrollment(patientId, r.programme(), r.responsibleOrganisationId(), r.careTeam(),
                     r.startedAt(), r.endedAt(), r.consent()));
             consents.create(c, e.id(), patientId, r.consent(), recordedBy(g.caller()));
-            access.recordIn(c, new AccessPolicy.Granted(g.caller(), patientId, g.purpose(), null), "create", TYPE,
-                    List.of(e.id().toString()));
+            access.recordIn(c, r.patientId() != null ? g : g.forNewPatient(patientId), "create", TYPE, List.of(e.id().toString()));
             return view(c, e);
         });
         return Requests.created("enrollments/" + view.id(), view);
@@ -168,7 +166,7 @@ public class EnrollmentResource {
     @Path("/{id}/end")
     @Operation(summary = "End follow-up (municipality admin)")
     public EnrollmentView end(@PathParam("id") String id, EndOfEnrollment body) {
-        Enrollment e = administered(id, "update");
+        Administered e = administered(id, "update");
         OffsetDateTime endedAt = Fields.stored(body == null || body.endedAt() == null ? OffsetDateTime.now(clock) : body.endedAt());
         Set<DeviceKey> changed = tx.write(c -> {
             Set<DeviceKey> devices = assignments.endEnrollment(c, e.id(), endedAt);
@@ -185,7 +183,7 @@ public class EnrollmentResource {
     @Path("/{id}/pause")
     @Operation(summary = "Pause follow-up, e.g. for a hospital admission; readings go on being stored, marked paused (municipality admin)")
     public Response pause(@PathParam("id") String id, NewPause body) {
-        Enrollment e = administered(id, "update");
+        Administered e = administered(id, "update");
         NewPause p = Requests.required(body);
         NewPause at = p.from() == null ? new NewPause(OffsetDateTime.now(clock), p.reason(), p.note()) : p;
         Pause made = tx.write(c -> {
@@ -203,7 +201,7 @@ public class EnrollmentResource {
     @Path("/{id}/resume")
     @Operation(summary = "Resume paused follow-up (municipality admin)")
     public Pause resume(@PathParam("id") String id, Resumption body) {
-        Enrollment e = administered(id, "update");
+        Administered e = administered(id, "update");
         OffsetDateTime at = Fields.stored(body == null || body.at() == null ? OffsetDateTime.now(clock) : body.at());
         return tx.write(c -> {
             Pause pause = pauses.resume(c, e.id(), at);
@@ -218,7 +216,7 @@ public class EnrollmentResource {
     @Path("/{id}/consents")
     @Operation(summary = "Record a further consent, e.g. to record sharing (municipality admin)")
     public Response consent(@PathParam("id") String id, NewConsent body) {
-        Enrollment e = administered(id, "update");
+        Administered e = administered(id, "update");
         Consent made = tx.write(c -> {
             Consent consent = consents.create(c, e.id(), e.patientId(), Requests.required(body), recordedBy(access.caller()));
             recordChange(c, e, "consent", List.of(consent.id().toString()));
@@ -234,7 +232,7 @@ public class EnrollmentResource {
     @Path("/{id}/consents/{consentId}/withdraw")
     @Operation(summary = "Withdraw a consent; its record stays (municipality admin)")
     public Consent withdraw(@PathParam("id") String id, @PathParam("consentId") String consentId, Withdrawal body) {
-        Enrollment e = administered(id, "update");
+        Administered e = administered(id, "update");
         UUID consent = Requests.pathId(consentId);
         OffsetDateTime at = Fields.stored(body == null || body.at() == null ? OffsetDateTime.now(clock) : body.at());
         return tx.write(c -> {
@@ -250,7 +248,7 @@ public class EnrollmentResource {
     @Path("/{id}/assignments")
     @Operation(summary = "Assign a device for a period (municipality admin)")
     public Response assign(@PathParam("id") String id, NewAssignment body) {
-        Enrollment e = administered(id, "update");
+        Administered e = administered(id, "update");
         DeviceAssignment a = tx.write(c -> {
             DeviceAssignment made = assignments.create(c, e.id(), Requests.required(body));
             recordChange(c, e, "assign", List.of(made.id().toString()));
@@ -273,7 +271,7 @@ public class EnrollmentResource {
     @Path("/{id}/assignments/{assignmentId}")
     @Operation(summary = "Change when an assignment ends (municipality admin)")
     public DeviceAssignment changeAssignment(@PathParam("id") String id, @PathParam("assignmentId") String assignmentId, JsonNode body) {
-        Enrollment e = administered(id, "update");
+        Administered e = administered(id, "update");
         UUID assignment = Requests.pathId(assignmentId);
         if (body == null || !body.isObject() || !body.has("validTo")) {
             throw Problem.malformed("validTo", "validTo is required (null for open-ended)");
@@ -295,7 +293,7 @@ public class EnrollmentResource {
     @Path("/{id}/assignments/{assignmentId}/end")
     @Operation(summary = "Unassign a device: its assignment ends now or at the given time (municipality admin)")
     public DeviceAssignment unassign(@PathParam("id") String id, @PathParam("assignmentId") String assignmentId, Unassignment body) {
-        Enrollment e = administered(id, "update");
+        Administered e = administered(id, "update");
         UUID assignment = Requests.pathId(assignmentId);
         OffsetDateTime at = Fields.stored(body == null || body.at() == null ? OffsetDateTime.now(clock) : body.at());
         DeviceAssignment a = tx.write(c -> {
@@ -315,7 +313,7 @@ public class EnrollmentResource {
     @Path("/{id}/assignments/{assignmentId}/swap")
     @Operation(summary = "Swap a broken device for another in one step (municipality admin)")
     public Response swap(@PathParam("id") String id, @PathParam("assignmentId") String assignmentId, Swap body) {
-        Enrollment e = administered(id, "update");
+        Administered e = administered(id, "update");
         UUID assignment = Requests.pathId(assignmentId);
         Swap s = Requests.required(body);
         OffsetDateTime at = Fields.stored(s.at() == null ? OffsetDateTime.now(clock) : s.at());
@@ -331,14 +329,23 @@ public class EnrollmentResource {
 
     // --- access
 
-    /** The enrollment, if the caller may change it: an admin of its responsible municipality. */
-    private Enrollment administered(String id, String action) {
+    /** An enrollment the caller may change (an admin of its responsible municipality), with the policy's grant for it. */
+    private record Administered(Enrollment enrollment, AccessPolicy.Granted grant) {
+        UUID id() {
+            return enrollment.id();
+        }
+
+        UUID patientId() {
+            return enrollment.patientId();
+        }
+    }
+
+    private Administered administered(String id, String action) {
         Enrollment e = tx.read(c -> enrollments.find(c, Requests.pathId(id))).orElse(null);
         if (e == null) {
             throw access.policy().deny(access.caller(), null, access.request(), action, TYPE, "no-such-enrollment");
         }
-        access.administer(e.patientId(), e.responsibleOrganisationId(), action, TYPE);
-        return e;
+        return new Administered(e, access.administer(e.patientId(), e.responsibleOrganisationId(), action, TYPE));
     }
 
     /** The enrollment, if the caller may read it; the read is audited. */
@@ -355,9 +362,8 @@ public class EnrollmentResource {
         return e;
     }
 
-    private void recordChange(Connection c, Enrollment e, String action, List<String> ids) throws SQLException {
-        access.recordIn(c, new AccessPolicy.Granted(access.caller(), e.patientId(), Purpose.ADMIN, null),
-                action, TYPE, ids);
+    private void recordChange(Connection c, Administered e, String action, List<String> ids) throws SQLException {
+        access.recordIn(c, e.grant(), action, TYPE, ids);
     }
 
     private EnrollmentView view(Connection c, Enrollment e) throws SQLException {

@@ -19,7 +19,6 @@ import no.knutepunkt.access.AccessPolicy;
 import no.knutepunkt.access.Caller;
 import no.knutepunkt.access.DataKind;
 import no.knutepunkt.access.Role;
-import no.knutepunkt.audit.AuditEntry.Purpose;
 import no.knutepunkt.registry.Patients.NewPatient;
 import no.knutepunkt.registry.Patients.Patient;
 
@@ -52,10 +51,11 @@ public class PatientResource {
     @Operation(summary = "Register a patient, or find the one registered with this number and these names (municipality admin)")
     public Response create(NewPatient body) {
         Caller caller = access.requireAny("create", TYPE, Role.MUNICIPALITY_ADMIN);
+        AccessPolicy.Granted g = access.policy().register(caller, access.request(), "create", TYPE);
         Patients.Registered r = tx.write(c -> {
             Patients.Registered registered = patients.findOrCreate(c, Requests.required(body));
-            access.recordIn(c, new AccessPolicy.Granted(caller, registered.patient().id(), Purpose.ADMIN, null),
-                    registered.created() ? "create" : "match", TYPE, List.of(registered.patient().id().toString()));
+            access.recordIn(c, g.forNewPatient(registered.patient().id()), registered.created() ? "create" : "match", TYPE,
+                    List.of(registered.patient().id().toString()));
             return registered;
         });
         return r.created() ? Requests.created("patients/" + r.patient().id(), r.patient()) : Response.ok(r.patient()).build();
