@@ -67,4 +67,8 @@ public final class Words {
     public static String time(OffsetDateTime t) {
         return t == null ? "" : TIME.format(t.atZoneSameInstant(OSLO));
     }
+
+    public static String instant(java.time.Instant t) {
+        return t == null ? "" : TIME.format(t.atZone(OSLO));
+    }
 }
