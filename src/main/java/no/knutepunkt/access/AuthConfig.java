@@ -54,6 +54,10 @@ public interface AuthConfig {
         @WithDefault("helseid://claims/identity/assurance_level")
         String assuranceClaim();
 
+        /** The JOSE header typ a bearer access token must have (RFC 9068); an ID token (typ JWT) presented as one is refused. */
+        @WithDefault("at+jwt")
+        String accessTokenType();
+
         /** Person tokens below this assurance are refused. */
         @WithDefault("high")
         Set<String> acceptedAssurance();
@@ -91,6 +95,10 @@ public interface AuthConfig {
 
         @WithDefault("acr")
         String assuranceClaim();
+
+        /** The JOSE header typ a bearer access token must have (RFC 9068); an ID token (typ JWT) presented as one is refused. */
+        @WithDefault("at+jwt")
+        String accessTokenType();
 
         /** ID-porten's levels; health data needs the highest (Normen). */
         @WithDefault("idporten-loa-high")
