@@ -14,8 +14,12 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "knutepunkt.auth")
 public interface AuthConfig {
 
-    /** The OIDC tenants (quarkus.oidc.{tenant}) whose tokens speak for health personnel, municipality staff, operators and vendor systems. */
-    @WithDefault("helseid,helseid-web")
+    /**
+     * The OIDC tenants (quarkus.oidc.{tenant}) whose tokens speak for health personnel, municipality
+     * staff, operators and vendor systems. "Default" is Quarkus's default tenant, which checks
+     * against HelseID what no issuer claimed (application.properties).
+     */
+    @WithDefault("Default,helseid,helseid-web")
     Set<String> personnelTenants();
 
     /** The OIDC tenants whose tokens speak for citizens (patients). */
