@@ -14,8 +14,12 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "knutepunkt.auth")
 public interface AuthConfig {
 
-    /** The OIDC tenants (quarkus.oidc.{tenant}) whose tokens speak for health personnel, municipality staff, operators and vendor systems. */
-    @WithDefault("helseid,helseid-web")
+    /**
+     * The OIDC tenants (quarkus.oidc.{tenant}) whose tokens speak for health personnel, municipality
+     * staff, operators and vendor systems. "Default" is Quarkus's default tenant, which checks
+     * against HelseID what no issuer claimed (application.properties).
+     */
+    @WithDefault("Default,helseid,helseid-web")
     Set<String> personnelTenants();
 
     /** The OIDC tenants whose tokens speak for citizens (patients). */
@@ -54,6 +58,10 @@ public interface AuthConfig {
         @WithDefault("helseid://claims/identity/assurance_level")
         String assuranceClaim();
 
+        /** The JOSE header typ a bearer access token must have (RFC 9068); an ID token (typ JWT) presented as one is refused. */
+        @WithDefault("at+jwt")
+        String accessTokenType();
+
         /** Person tokens below this assurance are refused. */
         @WithDefault("high")
         Set<String> acceptedAssurance();
@@ -91,6 +99,10 @@ public interface AuthConfig {
 
         @WithDefault("acr")
         String assuranceClaim();
+
+        /** The JOSE header typ a bearer access token must have (RFC 9068); an ID token (typ JWT) presented as one is refused. */
+        @WithDefault("at+jwt")
+        String accessTokenType();
 
         /** ID-porten's levels; health data needs the highest (Normen). */
         @WithDefault("idporten-loa-high")

@@ -9,6 +9,7 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.oidc.IdTokenCredential;
 import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
 import io.quarkus.oidc.runtime.OidcUtils;
 import io.quarkus.security.AuthenticationFailedException;
@@ -19,9 +20,11 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Turns the identity Quarkus OIDC verified (signature, issuer, audience, times, token type) into a
+ * Turns the identity Quarkus OIDC verified (signature, issuer, audience, times) into a
  * {@link Caller}: the roles it gets are only those {@link CallerMapping} derives — never roles
- * Quarkus read from the token on its own — and a token that does not say enough is refused (401).
+ * Quarkus read from the token on its own — and a token that does not say enough is refused (401),
+ * as is one too long or a bearer token whose header does not say it is an access token
+ * ({@link AccessTokenType}).
  * The caller travels as the identity's attribute {@value #CALLER}.
  */
 @ApplicationScoped
@@ -59,6 +62,12 @@ class CallerResolution implements SecurityIdentityAugmentor {
         AccessTokenCredential access = identity.getCredential(AccessTokenCredential.class);
         if (access != null && access.getToken() != null && access.getToken().length() > config.maxTokenLength()) {
             throw new CallerRefused("oversized-token", "the token is longer than " + config.maxTokenLength() + " characters");
+        }
+        // A bearer token is what the caller presented; a page session's access token came from the
+        // issuer's token endpoint itself, so only the former can be an ID token passed off as one.
+        if (identity.getCredential(IdTokenCredential.class) == null && access != null && access.getToken() != null) {
+            AccessTokenType.require(access.getToken(), config.citizenTenants().contains(tenant) ? config.citizen().accessTokenType()
+                    : config.personnel().accessTokenType());
         }
         JsonWebToken token = accessToken(identity, access);
         Caller caller = mapping.map(tenant, new TokenClaims(token), clientId(token));

@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import org.jose4j.jwt.consumer.ErrorCodeValidator;
 import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.lang.InvalidAlgorithmException;
 
 import io.quarkus.security.spi.runtime.AbstractSecurityEvent;
 import io.quarkus.security.spi.runtime.AuthenticationFailureEvent;
@@ -83,6 +84,12 @@ class SecurityRefusals {
     }
 
     private static String jwtReason(InvalidJwtException invalid) {
+        for (Throwable t = invalid.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // HS256 signed with the issuer's public key, say: jose4j refuses the algorithm before any key is tried.
+            if (t instanceof InvalidAlgorithmException) {
+                return "disallowed-algorithm";
+            }
+        }
         for (ErrorCodeValidator.Error e : invalid.getErrorDetails()) {
             switch (e.getErrorCode()) {
                 case ErrorCodes.EXPIRED:
@@ -100,6 +107,8 @@ class SecurityRefusals {
                     return "bad-signature";
                 case ErrorCodes.EXPIRATION_MISSING:
                     return "no-expiry";
+                case ErrorCodes.ISSUED_AT_MISSING:
+                    return "no-issued-at";
                 case ErrorCodes.MALFORMED_CLAIM:
                 case ErrorCodes.JSON_INVALID:
                     return "malformed";
