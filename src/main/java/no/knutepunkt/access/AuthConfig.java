@@ -30,7 +30,11 @@ public interface AuthConfig {
 
     Citizen citizen();
 
-    /** Longer bearer tokens are refused before they are parsed (401): no issuer here mints them, and parsing costs. */
+    /**
+     * Longer bearer tokens are refused (401) even when genuine: no issuer here mints them. What caps
+     * the cost of parsing a huge one is the HTTP header limit (quarkus.http.limits.max-header-size:
+     * beyond it, 431 before any code of ours runs); this check comes after verification.
+     */
     @WithDefault("8192")
     int maxTokenLength();
 
