@@ -20,7 +20,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.quarkus.security.identity.SecurityIdentity;
 
-import no.knutepunkt.access.PatientBlocks.Block;
 import no.knutepunkt.registry.Problem;
 import no.knutepunkt.registry.Transactions;
 
@@ -61,7 +60,7 @@ public class BlockResource {
     @GET
     @Path("/me/blocks")
     @Operation(summary = "My blocks (patient)")
-    public List<Block> mine() {
+    public List<PatientBlock> mine() {
         return list(own());
     }
 
@@ -82,7 +81,7 @@ public class BlockResource {
     @GET
     @Path("/registry/patients/{id}/blocks")
     @Operation(summary = "A patient's blocks (municipality admin of the patient's municipality)")
-    public List<Block> ofPatient(@PathParam("id") String id) {
+    public List<PatientBlock> ofPatient(@PathParam("id") String id) {
         return list(administered(id));
     }
 
@@ -100,8 +99,8 @@ public class BlockResource {
         return lift(administered(id), blockId);
     }
 
-    private List<Block> list(AccessPolicy.Granted g) {
-        List<Block> found = tx.read(c -> blocks.of(c, g.patientId()));
+    private List<PatientBlock> list(AccessPolicy.Granted g) {
+        List<PatientBlock> found = tx.read(c -> blocks.of(c, g.patientId()));
         policy.record(g, request.get(), "read", TYPE, found.stream().map(b -> b.id().toString()).toList());
         return found;
     }
@@ -115,8 +114,8 @@ public class BlockResource {
             throw Problem.malformed("note", "note is at most 500 characters, without control characters");
         }
         Caller caller = g.caller();
-        Block b = tx.write(c -> {
-            Block made = blocks.block(c, g.patientId(), body.hprNumber().strip(), note, by(caller), caller.roleCodes(),
+        PatientBlock b = tx.write(c -> {
+            PatientBlock made = blocks.block(c, g.patientId(), body.hprNumber().strip(), note, by(caller), caller.roleCodes(),
                     OffsetDateTime.now(clock));
             policy.recordIn(c, g, request.get(), "block", TYPE, List.of(made.id().toString()));
             return made;

@@ -20,14 +20,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 class PatientBlocks {
 
-    record Block(UUID id, UUID patientId, String hprNumber, String note, OffsetDateTime createdAt, String createdBy,
-            String createdByRole, OffsetDateTime liftedAt, String liftedBy) {
-    }
-
     private static final String COLUMNS = "id, patient_id, hpr_number, note, created_at, created_by, created_by_role, lifted_at, lifted_by";
 
-    List<Block> of(Connection c, UUID patientId) throws SQLException {
-        List<Block> out = new ArrayList<>();
+    List<PatientBlock> of(Connection c, UUID patientId) throws SQLException {
+        List<PatientBlock> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM patient_block WHERE patient_id = ? "
                 + "ORDER BY lifted_at IS NOT NULL, created_at DESC")) {
             ps.setObject(1, patientId);
@@ -40,7 +36,7 @@ class PatientBlocks {
         return out;
     }
 
-    Optional<Block> find(Connection c, UUID id) throws SQLException {
+    Optional<PatientBlock> find(Connection c, UUID id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM patient_block WHERE id = ?")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -50,7 +46,7 @@ class PatientBlocks {
     }
 
     /** @return the new block, or the one in force already for this HPR number (blocking twice changes nothing) */
-    Block block(Connection c, UUID patientId, String hprNumber, String note, String by, String byRole, OffsetDateTime now)
+    PatientBlock block(Connection c, UUID patientId, String hprNumber, String note, String by, String byRole, OffsetDateTime now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM patient_block "
                 + "WHERE patient_id = ? AND hpr_number = ? AND lifted_at IS NULL")) {
@@ -89,8 +85,8 @@ class PatientBlocks {
         }
     }
 
-    private static Block read(ResultSet rs) throws SQLException {
-        return new Block(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+    private static PatientBlock read(ResultSet rs) throws SQLException {
+        return new PatientBlock(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                 rs.getObject(5, OffsetDateTime.class), rs.getString(6), rs.getString(7), rs.getObject(8, OffsetDateTime.class),
                 rs.getString(9));
     }

@@ -11,6 +11,7 @@ import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.lang.InvalidAlgorithmException;
 
+import io.quarkus.security.AuthenticationRedirectException;
 import io.quarkus.security.spi.runtime.AbstractSecurityEvent;
 import io.quarkus.security.spi.runtime.AuthenticationFailureEvent;
 import io.quarkus.security.spi.runtime.AuthorizationFailureEvent;
@@ -35,6 +36,11 @@ class SecurityRefusals {
     }
 
     void authentication(@Observes AuthenticationFailureEvent event) {
+        // A page visited before signing in is sent to sign in, which Quarkus signals as a failure:
+        // nobody was refused anything.
+        if (event.getAuthenticationFailure() instanceof AuthenticationRedirectException) {
+            return;
+        }
         record(event, "authenticate", reason(event.getAuthenticationFailure()));
     }
 

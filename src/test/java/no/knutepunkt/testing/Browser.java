@@ -48,6 +48,9 @@ public final class Browser implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         ChromeOptions options = new ChromeOptions();
+        // Downloads (the patient's export) land in the profile's own folder, without asking.
+        options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", profile.resolve("downloads").toString(),
+                "download.prompt_for_download", false));
         options.setBinary(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
         // Without the background-networking switches Chromium keeps calling Google's hosts, which
         // these machines' closed network refuses (slowly).
@@ -62,6 +65,11 @@ public final class Browser implements AutoCloseable {
 
     public WebDriver driver() {
         return driver;
+    }
+
+    /** Where the browser saves downloads. */
+    public Path downloads() {
+        return profile.resolve("downloads");
     }
 
     public Browser go(String path) {
