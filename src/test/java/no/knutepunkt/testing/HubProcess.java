@@ -39,6 +39,8 @@ public final class HubProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Map<String, String> env;
+    private final String jdbcUrl;
+    private final String owner;
     private final List<String> jvmArgs;
     private final int port;
     private final Path log;
@@ -71,6 +73,9 @@ public final class HubProcess implements AutoCloseable {
         env = new HashMap<>(Map.of("EMBEDDED", "false", "DB_URL", jdbcUrl, "DB_OWNER_USER", dbUser, "DB_USER", TestServers.HUB_ROLE,
                 "MQTT_URL", mqttUrl, "MQTT_CLIENT_ID", clientId, "MQTT_SHARE_GROUP", "knutepunkt", "HTTP_PORT", Integer.toString(port),
                 "SYNTHETIC_IDENTITIES", "true"));
+        env.putAll(ProcessIssuer.environment());
+        this.jdbcUrl = jdbcUrl;
+        this.owner = dbUser;
         env.putAll(extraEnv);
         this.jvmArgs = List.copyOf(jvmArgs);
         this.log = log;
@@ -85,6 +90,8 @@ public final class HubProcess implements AutoCloseable {
         pb.environment().putAll(env);
         process = pb.start();
         awaitReady(Duration.ofSeconds(120));
+        // Migrated by now: the operator whose token reads /status can be registered.
+        ProcessIssuer.registerOperator(jdbcUrl, owner);
         return this;
     }
 
@@ -129,6 +136,11 @@ public final class HubProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** A bearer token of a demo user of the issuer this hub trusts, e.g. "operator" (see {@link ProcessIssuer}). */
+    public static String token(String userKey) {
+        return ProcessIssuer.get().token(userKey);
+    }
+
     public Path log() {
         return log;
     }
@@ -156,9 +168,10 @@ public final class HubProcess implements AutoCloseable {
         return byOutcome;
     }
 
+    /** As the operator, signed in at the issuer the hub trusts ({@link ProcessIssuer}); /q/metrics needs no one. */
     private String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + ProcessIssuer.operatorToken()).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
         }
