@@ -24,7 +24,6 @@ import no.knutepunkt.store.TallyDelta;
  * totals are Prometheus gauges {@code knutepunkt_readings{outcome=...}}.
  */
 @Path("/status")
-@RolesAllowed("operator")
 @ApplicationScoped
 public class IngestStatus {
 
@@ -51,7 +50,10 @@ public class IngestStatus {
                 .tag("outcome", outcome).register(metrics);
     }
 
+    // On the endpoints, not the class: on the class it would also guard the start-up observer
+    // above, which runs with no caller, and the hub would not start.
     @GET
+    @RolesAllowed("operator")
     @Produces(MediaType.APPLICATION_JSON)
     public Status status() {
         Map<String, TallyDelta> byVendor = tallies.totals();
@@ -67,6 +69,7 @@ public class IngestStatus {
      * one snapshot. Counts whole tables: for operators and tests, not for monitoring every minute.
      */
     @GET
+    @RolesAllowed("operator")
     @Path("/reconciliation")
     @Produces(MediaType.APPLICATION_JSON)
     public Reconciled reconciliation() {
