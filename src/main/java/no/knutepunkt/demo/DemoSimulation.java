@@ -14,6 +14,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -28,14 +30,15 @@ import no.knutepunkt.simulator.Simulator;
 
 /**
  * The one-command demo's device simulator: once the hub answers, it provisions the simulator's pilot
- * through the hub's own registry API (as a municipality would; idempotent, so a second start finds
- * it) and runs the simulator in realistic mode against the hub's broker, in-process. Stopped, with
+ * through the hub's own registry API (as the demo's operator and municipality admin would, with the
+ * local issuer's tokens; idempotent, so a second start finds it) and runs the simulator in realistic mode against the hub's broker, in-process. Stopped, with
  * a last report, when the hub stops. Off unless knutepunkt.demo.simulator.enabled (the demo profile).
  */
 @ApplicationScoped
 class DemoSimulation {
 
     private static final Logger LOG = Logger.getLogger(DemoSimulation.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** The hub's HTTP server opens after the start-up observers have run; provisioning waits for it. */
     private static final Duration HUB_READY_WAIT = Duration.ofSeconds(120);
 
@@ -65,7 +68,7 @@ class DemoSimulation {
         try {
             awaitReady(hub);
             SimulatedPilot pilot = PilotPlan.generate(config.seed(), config.patients(), Instant.now());
-            Provisioning.Result provisioned = new Provisioning(hub).provision(PatientKit.of(pilot));
+            Provisioning.Result provisioned = new Provisioning(hub, callers()).provision(PatientKit.of(pilot));
             LOG.infof("demo pilot provisioned through %s/api/registry: %s", hub, provisioned);
             if (stopping) {
                 return;
@@ -78,6 +81,27 @@ class DemoSimulation {
         } catch (Exception e) {
             LOG.errorf("the demo's device simulator did not start: %s", e.getMessage());
         }
+    }
+
+    /**
+     * The operator and the pilot municipality's admin, as the demo's users "operator" and "admin"
+     * (Eksempelvik kommune, the simulated pilot's municipality), with tokens from the local issuer.
+     */
+    private Provisioning.Callers callers() throws IOException, InterruptedException {
+        return new Provisioning.Callers(token("operator"), token("admin"));
+    }
+
+    private String token(String user) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI uri = URI.create(config.tokenUrl() + "?user=" + user);
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        String token = r.statusCode() == 200 ? JSON.readTree(r.body()).path("access_token").asText(null) : null;
+        if (token == null) {
+            throw new IOException("no token for the demo user '" + user + "' from " + config.tokenUrl() + " (" + r.statusCode()
+                    + "); the demo's simulator provisions with the local issuer's tokens (LOCAL_ISSUER)");
+        }
+        return token;
     }
 
     private BrokerAccess broker() {

@@ -14,6 +14,12 @@ interface DemoSimulatorConfig {
     /** The hub's own HTTP API, which provisioning calls as a municipality would. */
     String hubUrl();
 
+    /**
+     * Where provisioning gets its callers' tokens: the local issuer's /demo/token (its users
+     * "operator" and "admin", the pilot municipality's admin), which exists in the demo only.
+     */
+    String tokenUrl();
+
     long seed();
 
     int patients();

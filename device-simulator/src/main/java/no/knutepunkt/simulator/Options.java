@@ -17,8 +17,8 @@ import java.util.function.Function;
  * beside a hub finds the same broker, and a password need not appear on the command line.
  */
 public record Options(String mode, Path replayFile, BrokerAccess broker, URI hubUrl, long seed, int patients, boolean provision,
-        double factor, Duration daysBack, Duration duration, double rate, int devices, int connections, Path recordFile,
-        Duration reportEvery, Duration receiptTimeout, boolean help) {
+        Provisioning.Callers provisioners, double factor, Duration daysBack, Duration duration, double rate, int devices,
+        int connections, Path recordFile, Duration reportEvery, Duration receiptTimeout, boolean help) {
 
     public static final String USAGE = """
             Usage: java -jar target/quarkus-app/quarkus-run.jar simulate [MODE] [OPTIONS]
@@ -45,12 +45,17 @@ public record Options(String mode, Path replayFile, BrokerAccess broker, URI hub
               --tls-key-store FILE            client certificate, if the broker asks [MQTT_TLS_KEY_STORE]
               --tls-key-store-password S                                             [MQTT_TLS_KEY_STORE_PASSWORD]
               --hub-url URL                   the hub's HTTP API, for --provision    [HUB_URL, default http://127.0.0.1:8080]
+              --operator-token TOKEN          for --provision: the hub operator's    [OPERATOR_TOKEN]
+                                              bearer token; better from the environment
+              --admin-token TOKEN             for --provision: a bearer token of an  [MUNICIPALITY_ADMIN_TOKEN]
+                                              admin of the pilot's municipality (111111111)
 
             Pilot:
               --seed N                        same seed, same patients, devices and readings (default 1)
               --patients N                    patients, each with their programme's devices (default 50)
               --provision                     first register organisations, vendors, patients, devices,
-                                              enrollments and assignments through the hub's registry API
+                                              enrollments (with consent) and assignments through the hub's
+                                              registry API, as the operator and the municipality's admin
                                               (idempotent: a second run finds them and creates nothing)
 
             Realistic:
@@ -151,10 +156,21 @@ public record Options(String mode, Path replayFile, BrokerAccess broker, URI hub
                 setting(given, env, "tls-key-store", "MQTT_TLS_KEY_STORE", null),
                 setting(given, env, "tls-key-store-password", "MQTT_TLS_KEY_STORE_PASSWORD", null));
         URI hub = value(given, "hub-url", setting(given, env, "hub-url", "HUB_URL", "http://127.0.0.1:8080"), URI::create);
+        Provisioning.Callers provisioners = null;
+        if (provision && !help) {
+            String operator = setting(given, env, "operator-token", "OPERATOR_TOKEN", null);
+            String admin = setting(given, env, "admin-token", "MUNICIPALITY_ADMIN_TOKEN", null);
+            if (operator == null || admin == null) {
+                throw new UsageException("--provision registers through the hub's registry API, which takes bearer tokens: give "
+                        + "--operator-token and --admin-token (or OPERATOR_TOKEN and MUNICIPALITY_ADMIN_TOKEN)");
+            }
+            provisioners = new Provisioning.Callers(operator, admin);
+        }
         Options o = new Options(mode, replay, broker, hub,
                 value(given, "seed", "1", Long::parseLong),
                 value(given, "patients", "50", Integer::parseInt),
                 provision,
+                provisioners,
                 value(given, "factor", "1440", Double::parseDouble),
                 value(given, "days-back", "7d", Options::duration),
                 value(given, "duration", load ? "60s" : "0", Options::duration),
@@ -178,8 +194,8 @@ public record Options(String mode, Path replayFile, BrokerAccess broker, URI hub
     }
 
     private static final List<String> KNOWN = List.of("mqtt-url", "mqtt-username", "mqtt-password", "tls-trust-store",
-            "tls-trust-store-password", "tls-key-store", "tls-key-store-password", "hub-url", "seed", "patients", "factor", "days-back",
-            "duration", "rate", "devices", "connections", "record", "report-every", "receipt-timeout");
+            "tls-trust-store-password", "tls-key-store", "tls-key-store-password", "hub-url", "operator-token", "admin-token", "seed",
+            "patients", "factor", "days-back", "duration", "rate", "devices", "connections", "record", "report-every", "receipt-timeout");
 
     private static String setting(Map<String, String> given, Map<String, String> env, String option, String variable, String fallback) {
         String v = given.get(option);

@@ -29,8 +29,33 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <p>
  * An enrollment is recognised by patient, programme and start ({@link SimulatedPilot#STARTED_AT}),
  * as the hub's seed does; assignments start with it, so every reading of the simulation is covered.
+ * Each enrollment records the (synthetic) patient's consent to home follow-up, given when it starts.
+ * <p>
+ * Each step is taken by the caller the hub's access policy lets take it ({@link Callers}): the
+ * operator registers organisations, vendors and devices; an admin of the pilot's municipality
+ * ({@link SimulatedPilot#MUNICIPALITY}, responsible for every enrollment) its patients, enrollments
+ * and assignments.
  */
 public final class Provisioning {
+
+    /**
+     * Bearer tokens of the hub operator and of a municipality admin of {@link SimulatedPilot#MUNICIPALITY}
+     * (HelseID's in production; the local issuer's /demo/token users "operator" and "admin" in the demo).
+     */
+    public record Callers(String operator, String municipalityAdmin) {
+
+        public Callers {
+            if (operator == null || operator.isBlank() || municipalityAdmin == null || municipalityAdmin.isBlank()) {
+                throw new IllegalArgumentException("provisioning needs the operator's and a municipality admin's bearer token");
+            }
+        }
+
+        /** Never the tokens themselves. */
+        @Override
+        public String toString() {
+            return "Callers[operator, municipality admin]";
+        }
+    }
 
     /**
      * What a run created and what it found registered already, and the registry's id of each
@@ -60,13 +85,19 @@ public final class Provisioning {
 
     private static final String[] KINDS_OF_ENTRY = { "organisations", "vendors", "patients", "devices", "enrollments", "assignments" };
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
+    /** Where a pilot would keep the signed consent; the simulated patients' consent is as synthetic as they are. */
+    private static final String CONSENT_REFERENCE = "Knutepunkt device simulator: synthetic consent of a simulated patient";
 
     private final RegistryClient registry;
+    private final String operator;
+    private final String admin;
     private final Map<String, AtomicInteger> created = new LinkedHashMap<>();
     private final Map<String, AtomicInteger> existing = new LinkedHashMap<>();
 
-    public Provisioning(URI hub) {
+    public Provisioning(URI hub, Callers callers) {
         this.registry = new RegistryClient(hub);
+        this.operator = callers.operator();
+        this.admin = callers.municipalityAdmin();
         for (String k : KINDS_OF_ENTRY) {
             created.put(k, new AtomicInteger());
             existing.put(k, new AtomicInteger());
@@ -78,17 +109,17 @@ public final class Provisioning {
         Map<String, String> organisations = organisations();
         vendors(organisations);
         Map<String, String> patients = new ConcurrentHashMap<>();
-        for (JsonNode p : registry.get("patients")) {
+        for (JsonNode p : registry.get(admin, "patients")) {
             patients.put(p.path("identifier").asText(), p.path("id").asText());
         }
         Set<String> devices = ConcurrentHashMap.newKeySet();
         for (SimulatedVendor v : SimulatedVendor.values()) {
-            for (JsonNode d : registry.get("devices?vendorId=" + RegistryClient.query(v.id()))) {
+            for (JsonNode d : registry.get(operator, "devices?vendorId=" + RegistryClient.query(v.id()))) {
                 devices.add(v.id() + "/" + d.path("serial").asText());
             }
         }
         Map<String, List<JsonNode>> enrollments = new HashMap<>();
-        for (JsonNode e : registry.get("enrollments")) {
+        for (JsonNode e : registry.get(admin, "enrollments")) {
             enrollments.computeIfAbsent(e.path("patientId").asText(), k -> new ArrayList<>()).add(e);
         }
         // A few at a time: thousands of load-test patients would take minutes one by one.
@@ -135,7 +166,8 @@ public final class Provisioning {
                 existing.get("organisations").incrementAndGet();
                 continue;
             }
-            RegistryClient.Answer a = registry.post("organisations", Map.of("orgNumber", o.orgNumber(), "name", o.name(), "kind", o.kind()));
+            RegistryClient.Answer a = registry.post(operator, "organisations",
+                    Map.of("orgNumber", o.orgNumber(), "name", o.name(), "kind", o.kind()));
             count("organisations", a, "organisation " + o.orgNumber());
         }
         return organisationIds();
@@ -143,7 +175,7 @@ public final class Provisioning {
 
     private Map<String, String> organisationIds() throws IOException, InterruptedException {
         Map<String, String> ids = new HashMap<>();
-        for (JsonNode o : registry.get("organisations")) {
+        for (JsonNode o : registry.get(operator, "organisations")) {
             ids.put(o.path("orgNumber").asText(), o.path("id").asText());
         }
         return ids;
@@ -156,10 +188,10 @@ public final class Provisioning {
             body.put("name", v.displayName());
             body.put("format", v.format());
             body.put("organisationId", organisations.get(v.orgNumber()));
-            RegistryClient.Answer a = registry.post("vendors", body);
+            RegistryClient.Answer a = registry.post(operator, "vendors", body);
             count("vendors", a, "vendor " + v.id());
             if (a.conflict()) {
-                String format = registry.get("vendors/" + RegistryClient.query(v.id())).path("format").asText();
+                String format = registry.get(operator, "vendors/" + RegistryClient.query(v.id())).path("format").asText();
                 if (!format.equals(v.format())) {
                     throw new IOException("vendor " + v.id() + " is registered with format '" + format + "', but the simulator sends it '"
                             + v.format() + "'");
@@ -172,11 +204,19 @@ public final class Provisioning {
             Map<String, List<JsonNode>> enrollments) throws IOException, InterruptedException {
         String patient = patients.get(kit.fodselsnummer());
         if (patient == null) {
-            RegistryClient.Answer a = registry.post("patients",
+            // The admin lists only the patients its municipality has enrolled; one registered but not
+            // enrolled yet (a run that stopped half-way) is found by registering it again: 200, the same patient.
+            RegistryClient.Answer a = registry.post(admin, "patients",
                     Map.of("identifier", kit.fodselsnummer(), "givenName", kit.givenName(), "familyName", kit.familyName()));
-            // Never the number itself in a message: the patient's index in the pilot is enough.
-            count("patients", a, "patient " + kit.givenName() + " " + kit.familyName());
-            patient = a.created() ? a.body().path("id").asText() : findPatient(kit.fodselsnummer());
+            if (a.created()) {
+                created.get("patients").incrementAndGet();
+            } else if (a.status() == 200) {
+                existing.get("patients").incrementAndGet();
+            } else {
+                // Never the number itself in a message: the name is enough. A 409 here is the number under other names.
+                throw refused("patient " + kit.givenName() + " " + kit.familyName(), a);
+            }
+            patient = a.body().path("id").asText();
             patients.put(kit.fodselsnummer(), patient);
         } else {
             existing.get("patients").incrementAndGet();
@@ -192,11 +232,11 @@ public final class Provisioning {
             body.put("model", d.model());
             body.put("kinds", d.kinds());
             body.put("gateway", d.gateway());
-            count("devices", registry.post("devices", body), "device " + d.vendorId() + "/" + d.serial());
+            count("devices", registry.post(operator, "devices", body), "device " + d.vendorId() + "/" + d.serial());
         }
         String enrollment = enrollment(kit, patient, organisations, enrollments);
         Set<String> assigned = new HashSet<>();
-        for (JsonNode a : registry.get("enrollments/" + enrollment + "/assignments")) {
+        for (JsonNode a : registry.get(admin, "enrollments/" + enrollment + "/assignments")) {
             assigned.add(a.path("vendorId").asText() + "/" + a.path("serial").asText());
         }
         for (PatientKit.Device d : kit.devices()) {
@@ -204,7 +244,7 @@ public final class Provisioning {
                 existing.get("assignments").incrementAndGet();
                 continue;
             }
-            RegistryClient.Answer a = registry.post("enrollments/" + enrollment + "/assignments",
+            RegistryClient.Answer a = registry.post(admin, "enrollments/" + enrollment + "/assignments",
                     Map.of("vendorId", d.vendorId(), "serial", d.serial(), "validFrom", SECONDS.format(SimulatedPilot.STARTED_AT)));
             if (!a.created()) {
                 // A 409 here is no "registered already": the device is assigned to someone else.
@@ -236,21 +276,14 @@ public final class Provisioning {
         body.put("responsibleOrganisationId", organisations.get(SimulatedPilot.MUNICIPALITY.orgNumber()));
         body.put("careTeam", team);
         body.put("startedAt", SECONDS.format(SimulatedPilot.STARTED_AT));
-        RegistryClient.Answer a = registry.post("enrollments", body);
+        body.put("consent", Map.of("scope", "home-follow-up", "givenBy", "patient", "form", "digital",
+                "givenAt", SECONDS.format(SimulatedPilot.STARTED_AT), "documentReference", CONSENT_REFERENCE));
+        RegistryClient.Answer a = registry.post(admin, "enrollments", body);
         if (!a.created()) {
             throw refused("enrollment of " + kit.givenName() + " " + kit.familyName(), a);
         }
         created.get("enrollments").incrementAndGet();
         return a.body().path("id").asText();
-    }
-
-    private String findPatient(String fodselsnummer) throws IOException, InterruptedException {
-        for (JsonNode p : registry.get("patients")) {
-            if (p.path("identifier").asText().equals(fodselsnummer)) {
-                return p.path("id").asText();
-            }
-        }
-        throw new IOException("the hub says the patient is registered, but does not list them");
     }
 
     /** Created, or registered already (409); anything else stops provisioning with the hub's reason. */

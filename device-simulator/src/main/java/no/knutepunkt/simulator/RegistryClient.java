@@ -13,7 +13,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
-/** The hub's registry API (/api/registry), as a pilot municipality's onboarding tool calls it: JSON over HTTP. */
+/**
+ * The hub's registry API (/api/registry), as a pilot municipality's onboarding tool calls it: JSON
+ * over HTTP, each request with the bearer token of the caller who may make it.
+ */
 final class RegistryClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,20 +41,24 @@ final class RegistryClient {
         this.base = URI.create((s.endsWith("/") ? s : s + "/") + "api/registry/");
     }
 
-    Answer post(String path, Object body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+    Answer post(String token, String path, Object body) throws IOException, InterruptedException {
+        HttpRequest request = as(token, HttpRequest.newBuilder(base.resolve(path))).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
         return send(request);
     }
 
-    JsonNode get(String path) throws IOException, InterruptedException {
-        Answer a = send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).header("Accept", "application/json")
-                .GET().build());
+    JsonNode get(String token, String path) throws IOException, InterruptedException {
+        Answer a = send(as(token, HttpRequest.newBuilder(base.resolve(path))).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/json").GET().build());
         if (a.status() != 200) {
             throw new IOException("GET " + base.resolve(path) + ": " + a.status() + " " + a.body());
         }
         return a.body();
+    }
+
+    private static HttpRequest.Builder as(String token, HttpRequest.Builder request) {
+        return request.header("Authorization", "Bearer " + token);
     }
 
     static String query(String value) {

@@ -84,7 +84,7 @@ public final class SimulatorMain {
 
     private void provision(List<PatientKit> kits) throws IOException, InterruptedException {
         out.println("Provisioning " + kits.size() + " patients through " + options.hubUrl() + "/api/registry ...");
-        Provisioning.Result r = new Provisioning(options.hubUrl()).provision(kits);
+        Provisioning.Result r = new Provisioning(options.hubUrl(), options.provisioners()).provision(kits);
         out.println("Provisioned: " + r);
     }
 
