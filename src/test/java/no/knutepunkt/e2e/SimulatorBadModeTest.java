@@ -34,6 +34,7 @@ import no.knutepunkt.testing.HubTestResource;
 import no.knutepunkt.testing.Ledger;
 import no.knutepunkt.testing.Ledger.Inbound;
 import no.knutepunkt.testing.Ledger.Tally;
+import no.knutepunkt.testing.Tokens;
 
 /**
  * The simulator's bad mode against a running hub: every row of device-contract.md's bad-input
@@ -51,7 +52,8 @@ class SimulatorBadModeTest {
     @Test
     void everyBadInputGetsTheReceiptTheContractPromises() throws Exception {
         SimulatedPilot pilot = PilotPlan.generate(SEED, 3, Instant.now());
-        new Provisioning(hub()).provision(PatientKit.of(pilot));
+        new Provisioning(hub(), new Provisioning.Callers(Tokens.operator(), Tokens.admin(SimulatedPilot.MUNICIPALITY.orgNumber())))
+                .provision(PatientKit.of(pilot));
         Map<String, Tally> before = new HashMap<>();
         VENDORS.forEach(v -> before.put(v, Ledger.status(v)));
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
@@ -113,7 +115,8 @@ class SimulatorBadModeTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
         int status = SimulatorMain.run(List.of("bad", "--provision", "--seed", Long.toString(SEED), "--patients", "3", "--mqtt-url",
-                HubTestResource.mqttUrl(), "--hub-url", hub().toString()), Map.of(), print, print);
+                HubTestResource.mqttUrl(), "--hub-url", hub().toString()), Map.of("OPERATOR_TOKEN", Tokens.operator(),
+                        "MUNICIPALITY_ADMIN_TOKEN", Tokens.admin(SimulatedPilot.MUNICIPALITY.orgNumber())), print, print);
 
         String report = out.toString(StandardCharsets.UTF_8);
         assertThat(status).as(report).isZero();

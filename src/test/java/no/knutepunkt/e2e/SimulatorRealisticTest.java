@@ -32,6 +32,7 @@ import no.knutepunkt.simulator.SimulatedPatient;
 import no.knutepunkt.simulator.SimulatedPilot;
 import no.knutepunkt.simulator.Simulator;
 import no.knutepunkt.testing.HubTestResource;
+import no.knutepunkt.testing.Tokens;
 
 /**
  * --provision and the realistic mode against a running hub: the pilot is registered through the
@@ -54,10 +55,10 @@ class SimulatorRealisticTest {
         List<PatientKit> kits = PatientKit.of(pilot);
         int devices = pilot.devices().size();
 
-        Provisioning.Result first = new Provisioning(hub()).provision(kits);
+        Provisioning.Result first = new Provisioning(hub(), callers()).provision(kits);
         assertThat(first.created()).containsEntry("patients", PATIENTS).containsEntry("devices", devices)
                 .containsEntry("enrollments", PATIENTS).containsEntry("assignments", devices);
-        Provisioning.Result second = new Provisioning(hub()).provision(kits);
+        Provisioning.Result second = new Provisioning(hub(), callers()).provision(kits);
         assertThat(second.createdTotal()).as("a second provisioning creates nothing: %s", second).isZero();
         assertThat(second.existing()).containsEntry("patients", PATIENTS).containsEntry("enrollments", PATIENTS)
                 .containsEntry("assignments", devices).containsEntry("vendors", 3);
@@ -112,8 +113,10 @@ class SimulatorRealisticTest {
         });
     }
 
+    /** As the pilot municipality's nurse: her follow-up service is in every simulated patient's care team. */
     private static List<JsonNode> observations(String patientId) throws IOException {
-        String body = given().queryParam("patient", patientId).queryParam("_count", 1000).queryParam("_format", "json")
+        String body = given().auth().oauth2(Tokens.clinician(SimulatedPilot.MUNICIPALITY.orgNumber(), "9100001"))
+                .queryParam("patient", patientId).queryParam("_count", 1000).queryParam("_format", "json")
                 .get("/fhir/Observation").then().statusCode(200).extract().asString();
         List<JsonNode> found = new ArrayList<>();
         JSON.readTree(body).path("entry").forEach(e -> found.add(e.path("resource")));
@@ -129,7 +132,12 @@ class SimulatorRealisticTest {
     }
 
     private static JsonNode registry(String path) throws IOException {
-        return JSON.readTree(given().get("/api/registry/" + path).then().statusCode(200).extract().asString());
+        return JSON.readTree(given().auth().oauth2(callers().municipalityAdmin()).get("/api/registry/" + path).then().statusCode(200).extract().asString());
+    }
+
+    /** Provisioning as a pilot does it: the operator, and an admin of the pilot's municipality. */
+    private static Provisioning.Callers callers() {
+        return new Provisioning.Callers(Tokens.operator(), Tokens.admin(SimulatedPilot.MUNICIPALITY.orgNumber()));
     }
 
     private static URI hub() {

@@ -39,6 +39,18 @@ class OptionsTest {
         assertThat(Options.parse(List.of("load"), Map.of()).duration()).isEqualTo(Duration.ofSeconds(60));
     }
 
+    /** The registry API takes bearer tokens: --provision needs the operator's and the municipality admin's, never shown. */
+    @Test
+    void provisioningTakesItsCallersTokensBetterFromTheEnvironment() throws Exception {
+        Options o = Options.parse(List.of("--provision", "--admin-token", "admin-token-value"),
+                Map.of("OPERATOR_TOKEN", "operator-token-value"));
+        assertThat(o.provisioners()).isEqualTo(new Provisioning.Callers("operator-token-value", "admin-token-value"));
+        assertThat(o.toString()).doesNotContain("operator-token-value").doesNotContain("admin-token-value");
+        assertThat(Options.parse(List.of(), Map.of("OPERATOR_TOKEN", "x")).provisioners()).as("not provisioning").isNull();
+        assertThat(run("--provision")).startsWith("2 ").contains("--operator-token", "--admin-token");
+        assertThat(run("--provision", "--operator-token", "x")).startsWith("2 ").contains("MUNICIPALITY_ADMIN_TOKEN");
+    }
+
     @Test
     void durationsReadAsPeopleWriteThem() {
         assertThat(Options.duration("90s")).isEqualTo(Duration.ofSeconds(90));
@@ -50,7 +62,8 @@ class OptionsTest {
 
     @Test
     void helpAndMistakesAnswerWithTheirExitStatus() {
-        assertThat(run("--help")).startsWith("0 Usage: ").contains("realistic", "load", "bad", "replay FILE", "--provision", "--record");
+        assertThat(run("--help")).startsWith("0 Usage: ").contains("realistic", "load", "bad", "replay FILE", "--provision", "--record",
+                "--operator-token", "--admin-token");
         assertThat(run("--bogus")).startsWith("2 ").contains("unknown option --bogus");
         assertThat(run("fast")).startsWith("2 ").contains("unknown mode 'fast'");
         assertThat(run("replay")).startsWith("2 ").contains("replay needs the recorded file");
