@@ -55,6 +55,8 @@ public class IngestStatus {
                 .tag("outcome", outcome).register(metrics);
     }
 
+    // On the endpoints, not the class: on the class it would also guard the start-up observer
+    // above, which runs with no caller, and the hub would not start.
     @GET
     @RolesAllowed("operator")
     @Produces(MediaType.APPLICATION_JSON)

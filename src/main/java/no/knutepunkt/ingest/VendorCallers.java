@@ -33,7 +33,12 @@ public class VendorCallers {
         this.policy = policy;
     }
 
-    /** True when refused; the exchange then carries the 403 answer. */
+    /**
+     * True when refused (the refusal audited); {@link #answerRefusal} then gives the answer. Two
+     * methods, because Camel evaluates a filter's method expression on a copy of the exchange and
+     * carries back only its headers: a body set here would never reach the client, which would get
+     * its own payload back instead.
+     */
     public boolean refuses(Exchange exchange) {
         String vendor = exchange.getMessage().getHeader("vendorId", String.class);
         Object user = exchange.getMessage().getHeader(USER);
@@ -45,10 +50,14 @@ public class VendorCallers {
         Request request = Request.of("POST", "/ingest/v1/" + vendor, remote == null ? null : remote.toString());
         policy.deny(caller, null, request, "ingest", "measurement", caller == null ? "no-caller"
                 : caller.is(Role.VENDOR_CLIENT) ? "another-vendors-path" : "not-a-vendor-client");
+        return true;
+    }
+
+    /** The 403 answer to a request {@link #refuses} refused; nothing of the request goes back. */
+    public void answerRefusal(Exchange exchange) {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 403);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody("{\"error\":\"only the vendor's own system may post under its vendor id\"}");
         exchange.getMessage().removeHeaders("*", Exchange.HTTP_RESPONSE_CODE, Exchange.CONTENT_TYPE);
-        return true;
     }
 }

@@ -11,6 +11,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 /**
  * What the registry API answers when a request cannot be done: a small problem body
@@ -35,6 +36,16 @@ public class RegistryProblems {
             return problem(400, new ProblemBody(field + " has the wrong type or format", field, null));
         }
         return problem(400, new ProblemBody("the body is not valid JSON", null, null));
+    }
+
+    /**
+     * A value of the wrong type or format. Quarkus has a mapper of its own for exactly this type,
+     * which beats {@link #unreadable} (a supertype's) and answers with Jackson's view of the input
+     * (in dev and test, the offending value included); ours, for the same type, comes first.
+     */
+    @ServerExceptionMapper
+    public RestResponse<ProblemBody> mismatched(MismatchedInputException e) {
+        return unreadable(e);
     }
 
     /** Quarkus wraps a body it cannot read; the status stays, the body becomes a problem like every other. */

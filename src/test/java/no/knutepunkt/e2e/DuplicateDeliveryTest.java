@@ -27,6 +27,7 @@ import io.restassured.http.ContentType;
 import no.knutepunkt.testing.HubTestResource;
 import no.knutepunkt.testing.Pilot;
 import no.knutepunkt.testing.Registry;
+import no.knutepunkt.testing.Tokens;
 import no.knutepunkt.testing.VendorClient;
 
 /**
@@ -115,11 +116,14 @@ class DuplicateDeliveryTest {
                 device);
         String messageId = UUID.randomUUID().toString();
         String payload = message(messageId, device);
+        // The vendor's own system, as its OAuth client.
+        String token = Tokens.vendor(Pilot.clientOf(Pilot.CANONICAL));
         List<Callable<Object>> posts = new ArrayList<>();
         List<Map<String, Object>> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (int i = 0; i < COPIES; i++) {
             posts.add(() -> {
-                var r = given().contentType(ContentType.JSON).body(payload).post("/ingest/v1/{vendor}/{device}", Pilot.CANONICAL, device);
+                var r = given().auth().oauth2(token).contentType(ContentType.JSON).body(payload)
+                        .post("/ingest/v1/{vendor}/{device}", Pilot.CANONICAL, device);
                 answers.add(Map.of("code", r.statusCode(), "status", r.jsonPath().getString("status")));
                 return null;
             });

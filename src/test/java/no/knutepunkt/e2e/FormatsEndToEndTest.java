@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -51,11 +52,14 @@ class FormatsEndToEndTest {
     private final Map<String, Observation> byIdentifier = new HashMap<>();
     private Pilot.Patient patient;
     private OffsetDateTime sent;
+    /** A nurse of the municipality that follows the patient: the care team reads the FHIR API. */
+    private String nurse;
 
     @BeforeAll
     void publishEveryKindInEveryFormat() throws Exception {
         Pilot.vendors();
         UUID municipality = Pilot.organisation("Prøvevik kommune " + run, "municipality");
+        nurse = Pilot.clinicianOf(municipality, "9100101");
         OffsetDateTime since = OffsetDateTime.now().minusDays(10);
         patient = Pilot.patient("Kari", "Prøve");
         UUID enrollment = Pilot.enroll(patient, municipality, since);
@@ -120,8 +124,8 @@ class FormatsEndToEndTest {
             }
         }
 
-        IGenericClient fhir = FhirValidation.context().newRestfulGenericClient(fhirBase.toString());
         FhirValidation.context().getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        IGenericClient fhir = fhir();
         Bundle page = fhir.search().forResource(Observation.class).where(Observation.PATIENT.hasId(patient.id().toString())).count(10)
                 .returnBundle(Bundle.class).execute();
         while (true) {
@@ -290,10 +294,16 @@ class FormatsEndToEndTest {
 
     @Test
     void searchByCodeFindsEveryFormatsWeights() {
-        IGenericClient fhir = FhirValidation.context().newRestfulGenericClient(fhirBase.toString());
+        IGenericClient fhir = fhir();
         Bundle weights = fhir.search().forResource(Observation.class).where(Observation.PATIENT.hasId(patient.id().toString()))
                 .and(Observation.CODE.exactly().systemAndCode("http://loinc.org", "29463-7")).returnBundle(Bundle.class).execute();
         assertThat(weights.getEntry()).extracting(e -> ((Observation) e.getResource()).getIdentifierFirstRep().getValue())
                 .containsExactlyInAnyOrder("c4-" + run + "#weight", "a4-" + run + "#weight", "GW-" + run + ":6");
+    }
+
+    private IGenericClient fhir() {
+        IGenericClient fhir = FhirValidation.context().newRestfulGenericClient(fhirBase.toString());
+        fhir.registerInterceptor(new BearerTokenAuthInterceptor(nurse));
+        return fhir;
     }
 }

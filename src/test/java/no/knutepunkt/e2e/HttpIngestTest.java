@@ -43,12 +43,16 @@ import no.knutepunkt.testing.Ledger.Inbound;
 import no.knutepunkt.testing.Ledger.Reading;
 import no.knutepunkt.testing.Ledger.Tally;
 import no.knutepunkt.testing.Pilot;
+import no.knutepunkt.testing.Registry;
+import no.knutepunkt.testing.Tokens;
 
 /**
- * The same payloads POSTed to /ingest/v1/{vendorId}/{deviceId} (device-contract.md, Transport):
- * 200 accepted / duplicate / partial, 202 parked, 422 rejected, 400 not JSON, 413 too large; the
- * body is the receipt, the same one the hub stores with the message; and each request leaves the
- * same rows as over MQTT.
+ * The same payloads POSTed to /ingest/v1/{vendorId}/{deviceId} (device-contract.md, Transport) by
+ * the vendor's own system (its OAuth client): 200 accepted / duplicate / partial, 202 parked, 422
+ * rejected, 400 not JSON, 413 too large; the body is the receipt, the same one the hub stores with
+ * the message; and each request leaves the same rows as over MQTT. Anyone else — no token (401),
+ * another vendor's system or a clinician (403) — is refused before the message is read: nothing is
+ * ingested and nothing is counted.
  */
 @QuarkusTest
 @QuarkusTestResource(HubTestResource.class)
@@ -186,18 +190,75 @@ class HttpIngestTest {
         assertCounted(CANONICAL, Tally.deadLettered(1));
     }
 
+    /**
+     * Before the access model an unregistered vendor id was posted to, dead-lettered and counted
+     * (422). Now only a vendor's own OAuth client may post under its id, and no client is an
+     * unregistered vendor's: the hub refuses it (403) before reading it, so nothing is ingested,
+     * dead-lettered or counted.
+     */
     @Test
-    void unknownVendorIs422Rejected() throws Exception {
+    void anUnregisteredVendorsPathIs403AndNothingIsIngested() throws Exception {
         String stranger = serial("no-such-vendor");
         String device = serial("XX-HTTP");
-        Posted p = post(stranger, device, utf8(canonical(UUID.randomUUID().toString(), device, minutesAgo(1), spo2(95))));
+        byte[] payload = utf8(canonical(UUID.randomUUID().toString(), device, minutesAgo(1), spo2(95)));
 
-        assertThat(p.status()).isEqualTo(422);
-        assertThat(p.receipt().get("status").asText()).isEqualTo("rejected");
-        assertThat(p.receipt().get("reason").asText()).contains(stranger);
-        assertDeadLetters(p, "unknown-vendor", (String) null);
-        assertRecorded(p);
-        assertCounted(stranger, Tally.deadLettered(1));
+        Response r = post(Tokens.vendor(Pilot.clientOf(CANONICAL)), stranger, device, payload);
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertNothingIngested(stranger, device);
+        assertCounted(stranger, Tally.ZERO);
+        assertCounted(CANONICAL, Tally.ZERO);
+    }
+
+    // --- who may post ---
+
+    @Test
+    void anotherVendorsTokenIs403AndNothingIsIngestedOrCounted() throws Exception {
+        String device = assignedDevice(CANONICAL, "NT-HTTPOTHER");
+        byte[] payload = utf8(canonical(UUID.randomUUID().toString(), device, minutesAgo(1), spo2(96)));
+
+        // MEDGW's own system, posting under CANONICAL's vendor id.
+        Response r = post(Tokens.vendor(Pilot.clientOf(MEDGW)), CANONICAL, device, payload);
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.contentType()).startsWith("application/json");
+        assertThat(r.jsonPath().getString("error")).as(r.asString()).isNotBlank();
+        assertThat(r.jsonPath().getString("status")).as("no receipt: the message was never the vendor's").isNull();
+        assertNothingIngested(CANONICAL, device);
+        // Counted as received by neither vendor, as /status tells the operator and the tables agree.
+        assertCounted(CANONICAL, Tally.ZERO);
+        assertCounted(MEDGW, Tally.ZERO);
+        // The refusal is in the audit log, with its reason.
+        try (Registry db = new Registry()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> db.count("SELECT count(*) FROM audit_event WHERE outcome = 'denied' "
+                    + "AND action = 'ingest' AND entry_point = ? AND reason = 'another-vendors-path' AND client_id = ?",
+                    "POST /ingest/v1/" + CANONICAL, Pilot.clientOf(MEDGW)) == 1);
+        }
+    }
+
+    @Test
+    void noTokenIs401AndNothingIsIngested() throws Exception {
+        String device = assignedDevice(CANONICAL, "NT-HTTPANON");
+        byte[] payload = utf8(canonical(UUID.randomUUID().toString(), device, minutesAgo(1), spo2(96)));
+
+        Response r = given().contentType(ContentType.JSON).body(payload).post("/ingest/v1/{vendorId}/{deviceId}", CANONICAL, device);
+
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertNothingIngested(CANONICAL, device);
+        assertCounted(CANONICAL, Tally.ZERO);
+    }
+
+    @Test
+    void aCliniciansTokenIs403AndNothingIsIngested() throws Exception {
+        String device = assignedDevice(CANONICAL, "NT-HTTPNURSE");
+        byte[] payload = utf8(canonical(UUID.randomUUID().toString(), device, minutesAgo(1), spo2(96)));
+
+        // A nurse of the very municipality that follows the patient: still not the vendor's system.
+        Response r = post(Pilot.clinicianOf(municipality, "9100201"), CANONICAL, device, payload);
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertNothingIngested(CANONICAL, device);
+        assertCounted(CANONICAL, Tally.ZERO);
     }
 
     @Test
@@ -287,6 +348,13 @@ class HttpIngestTest {
         }
     }
 
+    /** No inbound message, reading or dead letter of the request: it went no further than the door. */
+    private void assertNothingIngested(String vendorId, String device) throws Exception {
+        assertThat(ledger.inbound(vendorId, device)).isEmpty();
+        assertThat(ledger.readings(vendorId, device)).isEmpty();
+        assertThat(ledger.deadLetters(vendorId, device)).isEmpty();
+    }
+
     private void assertCounted(String vendorId, Tally expected) throws Exception {
         Tally now = Ledger.status(vendorId);
         assertThat(now.minus(before.getOrDefault(vendorId, Tally.ZERO))).isEqualTo(expected);
@@ -299,13 +367,19 @@ class HttpIngestTest {
 
     // --- sending ---
 
+    /** Posted by the vendor's own system (its OAuth client), as the contract has it. */
     private static Posted post(String vendorId, String device, byte[] payload) throws IOException {
-        Response r = given().contentType(ContentType.JSON).body(payload).post("/ingest/v1/{vendorId}/{deviceId}", vendorId, device);
+        Response r = post(Tokens.vendor(Pilot.clientOf(vendorId)), vendorId, device, payload);
         if (!r.contentType().startsWith("application/json")) {
             throw new AssertionError("the hub answered " + r.statusCode() + " " + r.contentType() + " instead of a receipt: "
                     + r.asString());
         }
         return new Posted(vendorId, device, payload, r.statusCode(), JSON.readTree(r.asByteArray()));
+    }
+
+    private static Response post(String token, String vendorId, String device, byte[] payload) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON).body(payload).post("/ingest/v1/{vendorId}/{deviceId}",
+                vendorId, device);
     }
 
     private static JsonNode result(JsonNode receipt, String key) {

@@ -16,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import no.knutepunkt.testing.HubTestResource;
 import no.knutepunkt.testing.Registry;
 import no.knutepunkt.testing.TestIdentities;
+import no.knutepunkt.testing.Tokens;
 import no.knutepunkt.testing.VendorClient;
 
 @QuarkusTest
@@ -69,7 +70,7 @@ class IngestSmokeTest {
     /** The counts agree with the rows they count, after whatever the tests before this one did. */
     @Test
     void countsReconcileWithTheRows() {
-        io.restassured.RestAssured.get("/status/reconciliation").then().statusCode(200)
+        io.restassured.RestAssured.given().auth().oauth2(Tokens.operator()).get("/status/reconciliation").then().statusCode(200)
                 .body("consistent", org.hamcrest.Matchers.is(true))
                 .body("counts.balanced", org.hamcrest.Matchers.is(true));
     }

@@ -35,6 +35,7 @@ import no.knutepunkt.registry.DeviceRouting.Query;
 import no.knutepunkt.registry.DeviceRouting.Route;
 import no.knutepunkt.registry.DeviceRouting.Status;
 import no.knutepunkt.testing.HubTestResource;
+import no.knutepunkt.testing.Tokens;
 
 /** The demo seed, loaded at start-up by {@link RegistryTestProfile}, and loading seeds again. */
 @QuarkusTest
@@ -77,11 +78,12 @@ class SeedTest {
 
     @Test
     void theDemoPilotIsThereAfterStartUp() throws SQLException {
-        given().get("/api/registry/organisations").then().statusCode(200)
+        // Organisations and vendors as the operator sees them; the patients as the responsible municipality's admin does.
+        given().auth().oauth2(Tokens.operator()).get("/api/registry/organisations").then().statusCode(200)
                 .body("orgNumber", hasItems("111111111", "222222222", "333333333", "444444444", "555555555", "666666666"));
-        given().get("/api/registry/vendors").then().statusCode(200)
+        given().auth().oauth2(Tokens.operator()).get("/api/registry/vendors").then().statusCode(200)
                 .body("format", hasItems("canonical", "acme-flat", "medgw"));
-        given().get("/api/registry/patients").then().statusCode(200)
+        given().auth().oauth2(Tokens.admin("111111111")).get("/api/registry/patients").then().statusCode(200)
                 .body("identifier", hasItems("15854741532", "03855226811", "28823912430", "61888545785", "09924433148"));
 
         OffsetDateTime now = OffsetDateTime.parse("2026-11-22T08:15:00+01:00");

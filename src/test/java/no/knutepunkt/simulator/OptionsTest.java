@@ -42,6 +42,19 @@ class OptionsTest {
         assertThat(Options.parse(List.of("load"), Map.of()).duration()).isEqualTo(Duration.ofSeconds(60));
     }
 
+    /** The registry API takes bearer tokens: --provision needs the operator's and the municipality admin's, never shown. */
+    @Test
+    void provisioningTakesItsCallersTokensBetterFromTheEnvironment() throws Exception {
+        Options o = Options.parse(List.of("--provision", "--admin-token", "admin-token-value"),
+                Map.of("HUB_OPERATOR_TOKEN", "operator-token-value"));
+        assertThat(o.hubTokens().logins()).isEqualTo(new HubLogins("operator-token-value", "admin-token-value"));
+        assertThat(o.toString()).doesNotContain("operator-token-value").doesNotContain("admin-token-value");
+        assertThat(Options.parse(List.of("--provision", "--demo-issuer", "http://127.0.0.1:18081"), Map.of()).hubTokens().demoIssuer())
+                .hasToString("http://127.0.0.1:18081");
+        assertThat(run("--provision")).startsWith("2 ").contains("--demo-issuer", "HUB_OPERATOR_TOKEN", "HUB_ADMIN_TOKEN");
+        assertThat(run("--provision", "--operator-token", "x")).startsWith("2 ").contains("HUB_ADMIN_TOKEN");
+    }
+
     @Test
     void perVendorLoginsComeFromTheCredentialsFileAndTheSharedOneServesTheRest(@TempDir Path tmp) throws Exception {
         Path file = Files.writeString(tmp.resolve("creds.json"), "{\"nordic-telecare\": \"s3cret-nt\", \"medgw\": \"s3cret-gw\"}");
@@ -87,7 +100,8 @@ class OptionsTest {
 
     @Test
     void helpAndMistakesAnswerWithTheirExitStatus() {
-        assertThat(run("--help")).startsWith("0 Usage: ").contains("realistic", "load", "bad", "replay FILE", "--provision", "--record");
+        assertThat(run("--help")).startsWith("0 Usage: ").contains("realistic", "load", "bad", "replay FILE", "--provision", "--record",
+                "--operator-token", "--admin-token");
         assertThat(run("--bogus")).startsWith("2 ").contains("unknown option --bogus");
         assertThat(run("fast")).startsWith("2 ").contains("unknown mode 'fast'");
         assertThat(run("replay")).startsWith("2 ").contains("replay needs the recorded file");

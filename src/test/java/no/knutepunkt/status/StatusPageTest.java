@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,10 +35,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import no.knutepunkt.access.AccessPolicy;
+import no.knutepunkt.access.Caller;
+import no.knutepunkt.access.Role;
 import no.knutepunkt.testing.HubTestResource;
 import no.knutepunkt.testing.Ledger;
 import no.knutepunkt.testing.Ledger.Tally;
 import no.knutepunkt.testing.Pilot;
+import no.knutepunkt.testing.Tokens;
 import no.knutepunkt.testing.VendorClient;
 import no.knutepunkt.testing.VendorMessages;
 
@@ -51,6 +57,7 @@ import no.knutepunkt.testing.VendorMessages;
 class StatusPageTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HPR = "9100041";
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String canonical = "st-nt-" + run;
@@ -59,13 +66,17 @@ class StatusPageTest {
     private final OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
     private Pilot.Patient kari;
     private Pilot.Patient ola;
+    private UUID municipality;
+
+    @Inject
+    AccessPolicy policy;
 
     @BeforeAll
     void sendReadingsOfEveryOutcome() throws Exception {
         Pilot.vendor(canonical, "canonical");
         Pilot.vendor(acme, "acme-flat");
         Pilot.vendor(medgw, "medgw");
-        UUID municipality = Pilot.organisation("Statusvik kommune " + run, "municipality");
+        municipality = Pilot.organisation("Statusvik kommune " + run, "municipality");
         OffsetDateTime since = now.minusDays(1);
         kari = Pilot.patient("Kari", "Status-" + run);
         UUID karis = Pilot.enroll(kari, municipality, since);
@@ -289,38 +300,97 @@ class StatusPageTest {
 
     @Test
     void pagesFollowEachOtherWithEveryPatientOnce() throws SQLException {
-        Set<String> seen = new HashSet<>();
-        int shown = 0;
-        for (String page : pages(3)) {
-            JsonNode p = json(page);
-            assertThat(p.get("patients").size()).isBetween(1, 3);
-            for (JsonNode x : p.get("patients")) {
-                assertThat(seen.add(x.get("id").asText())).as("patient on two pages").isTrue();
-                shown++;
+        // Every patient the nurse may see, once: her municipality's care teams follow Kari and Ola,
+        // counted here from the registry's own rows (running enrollments with her organisation in the
+        // care team), not by the access policy's condition.
+        long visible;
+        try (Connection c = database(); PreparedStatement ps = c.prepareStatement("""
+                SELECT count(DISTINCT e.patient_id) FROM enrollment e JOIN enrollment_care_team ct ON ct.enrollment_id = e.id
+                 WHERE ct.organisation_id = ? AND (e.ended_at IS NULL OR e.ended_at > now())""")) {
+            ps.setObject(1, municipality);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                visible = rs.getLong(1);
             }
         }
-        try (Connection c = database(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM patient")) {
-            rs.next();
-            assertThat(shown).isEqualTo(rs.getLong(1));
+        assertThat(visible).isEqualTo(2);
+        // One patient a page, so the next link is followed; and three, so a page holds them all.
+        for (int perPage : new int[] {1, 3}) {
+            Set<String> seen = new HashSet<>();
+            int shown = 0;
+            for (String page : pages(perPage)) {
+                JsonNode p = json(page);
+                assertThat(p.get("patients").size()).isBetween(1, perPage);
+                for (JsonNode x : p.get("patients")) {
+                    assertThat(seen.add(x.get("id").asText())).as("patient on two pages").isTrue();
+                    shown++;
+                }
+            }
+            assertThat(shown).isEqualTo(visible);
+            assertThat(seen).containsExactlyInAnyOrder(kari.id().toString(), ola.id().toString());
         }
-        assertThat(seen).contains(kari.id().toString(), ola.id().toString());
+    }
+
+    /**
+     * Who sees whom (before the access policy every patient was listed to anyone): a clinician her
+     * care teams' patients, a patient herself, an operator none, and nobody without signing in.
+     */
+    @Test
+    void eachCallerSeesOnlyThePatientsTheAccessPolicyLetsThemSee() {
+        assertThat(listed(pages(nurse(), 50))).contains(kari.id().toString(), ola.id().toString());
+        UUID elsewhere = Pilot.organisation("Annenby kommune " + run, "municipality");
+        assertThat(listed(pages(Pilot.clinicianOf(elsewhere, "9100042"), 50))).isEmpty();
+        assertThat(listed(pages(Tokens.patient(kari.identifier()), 50))).containsExactly(kari.id().toString());
+        assertThat(listed(pages(Tokens.operator(), 50))).isEmpty();
+        given().get("/status/latest").then().statusCode(401);
+    }
+
+    /** The counts are the operator's: a clinician is refused them, and nobody reads them without signing in. */
+    @Test
+    void theCountsAreTheOperatorsOnly() {
+        for (String path : List.of("/status", "/status/vendors", "/status/reconciliation")) {
+            given().auth().oauth2(nurse()).get(path).then().statusCode(403);
+            given().get(path).then().statusCode(401);
+        }
+    }
+
+    private static List<String> listed(List<String> pages) {
+        List<String> ids = new ArrayList<>();
+        for (String page : pages) {
+            json(page).get("patients").forEach(x -> ids.add(x.get("id").asText()));
+        }
+        return ids;
     }
 
     @Test
     void aCursorThatIsNotAPatientIdIsRefused() {
-        given().get("/status/latest?after=Robert'); DROP TABLE patient;--").then().statusCode(400);
+        given().auth().oauth2(nurse()).get("/status/latest?after=Robert'); DROP TABLE patient;--").then().statusCode(400);
     }
 
     @Test
     void theLatestReadingsQueryCanBeServedByIndexesAlone() throws SQLException {
+        AccessPolicy.Visible clinicians = policy.visiblePatients(clinician());
         try (Connection c = database(); Statement s = c.createStatement()) {
             // Test tables are small enough for a sequential scan to win; what matters is that the
             // indexes can serve every part of the query when the tables are large.
             s.execute("SET enable_seqscan = off");
-            for (String sql : List.of(LatestReadings.FIRST_PAGE, LatestReadings.PAGE_AFTER)) {
-                String plan = explain(c, sql);
+            for (boolean after : new boolean[] {false, true}) {
+                String plan = explain(c, LatestReadings.query(clinicians, after), clinicians, after);
+                // The page walks patients in name order (patient_name; as a bitmap scan after a cursor,
+                // where the row comparison bounds it) and probes each one's latest reading of each kind
+                // (reading_patient), as before the access policy. The clinician's condition is a filter
+                // on that walk, its three lookups each made once (hashed subplans) and each by an index:
+                // her organisation's care teams (enrollment_care_team_organisation, then the enrollments
+                // by key), her emergency accesses (emergency_access_holder) and the blocks of her HPR
+                // number (patient_block_active). The last two lead with patient_id, which the condition
+                // does not give, so they are read whole rather than probed; both stay small
+                // (time-limited grants, blocks of named people). enrollment_responsible serves the
+                // municipality admin's condition, not a clinician's, so it is not in this plan.
                 assertThat(plan).as(plan).contains("Index Scan using reading_patient on reading")
-                        .contains("Index Scan using patient_name on patient").doesNotContain("Seq Scan");
+                        .containsPattern("(Index Scan using patient_name on patient|Bitmap Index Scan on patient_name)")
+                        .contains("enrollment_care_team_organisation")
+                        .contains("emergency_access_holder").contains("patient_block_active")
+                        .doesNotContain("Seq Scan");
             }
         }
     }
@@ -344,12 +414,19 @@ class StatusPageTest {
 
     // --- helpers
 
+    /** The counts are the operator's to read. */
     private static JsonNode get(String path) {
-        return json(given().get(path).then().statusCode(200).contentType(startsWith("application/json")).extract().asString());
+        return get(Tokens.operator(), path);
     }
 
-    private static JsonNode fhir(String path) {
-        return json(given().get(path).then().statusCode(200).extract().asString());
+    private static JsonNode get(String token, String path) {
+        return json(given().auth().oauth2(token).get(path).then().statusCode(200).contentType(startsWith("application/json")).extract()
+                .asString());
+    }
+
+    /** The FHIR API, as the nurse of the municipality that follows Kari and Ola. */
+    private JsonNode fhir(String path) {
+        return json(given().auth().oauth2(nurse()).get(path).then().statusCode(200).extract().asString());
     }
 
     private static JsonNode json(String text) {
@@ -374,12 +451,17 @@ class StatusPageTest {
                 counts.get("parked").asLong(), counts.get("deadLettered").asLong())).isEqualTo(expected);
     }
 
-    /** Every page of /status/latest, as the page's next links lead, as text. */
-    private static List<String> pages(int perPage) {
+    /** Every page of /status/latest as the nurse sees it, as the page's next links lead, as text. */
+    private List<String> pages(int perPage) {
+        return pages(nurse(), perPage);
+    }
+
+    /** Every page of /status/latest as this caller sees it. */
+    private static List<String> pages(String token, int perPage) {
         List<String> pages = new ArrayList<>();
         String next = "/status/latest?limit=" + perPage;
         while (next != null) {
-            String body = given().get(next).then().statusCode(200).extract().asString();
+            String body = given().auth().oauth2(token).get(next).then().statusCode(200).extract().asString();
             pages.add(body);
             JsonNode n = json(body).get("next");
             next = n == null || n.isNull() ? null : n.asText();
@@ -399,6 +481,18 @@ class StatusPageTest {
         throw new AssertionError("patient not listed");
     }
 
+    /** A nurse of the municipality whose patients this test enrolled: in their care team. */
+    private String nurse() {
+        return Pilot.clinicianOf(municipality, HPR);
+    }
+
+    /** The same nurse as the claim mapping makes her, for the access policy's list condition. */
+    private Caller clinician() {
+        return new Caller(Set.of(Role.CLINICIAN), "test-clinician-" + HPR, "test", "test", "Test Kliniker", HPR,
+                new Caller.Organisation(municipality, Pilot.orgNumber(municipality), "Statusvik kommune " + run, "municipality"), "high",
+                null, null, null);
+    }
+
     private static Connection database() throws SQLException {
         var config = ConfigProvider.getConfig();
         return DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
@@ -406,10 +500,13 @@ class StatusPageTest {
                 config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
     }
 
-    private static String explain(Connection c, String sql) throws SQLException {
+    private static String explain(Connection c, String sql, AccessPolicy.Visible visible, boolean after) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
             int i = 1;
-            if (sql.equals(LatestReadings.PAGE_AFTER)) {
+            for (Object p : visible.params()) {
+                ps.setObject(i++, p);
+            }
+            if (after) {
                 ps.setObject(i++, UUID.randomUUID());
             }
             ps.setInt(i++, 51);

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * What the hub recorded about the messages a test sent: the raw inbound messages with their
  * receipts, the dead letters, the readings, and the per-vendor tally — both as GET /status reports
- * it and as the tables themselves add up. Read straight from the database, independently of the
+ * it (to the operator) and as the tables themselves add up. Read straight from the database, independently of the
  * hub's own queries.
  */
 public final class Ledger implements AutoCloseable {
@@ -151,8 +151,9 @@ public final class Ledger implements AutoCloseable {
         return v == null || v.get("balanced").asBoolean();
     }
 
+    /** As the operator: the counts are the operator's to see. */
     private static JsonNode statusOf(String vendor) {
-        String body = given().get("/status").then().statusCode(200).extract().asString();
+        String body = given().auth().oauth2(Tokens.operator()).get("/status").then().statusCode(200).extract().asString();
         return json(body).path("vendors").get(vendor);
     }
 

@@ -14,6 +14,7 @@ import java.util.UUID;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import no.knutepunkt.embedded.LocalIssuer;
 import no.knutepunkt.embedded.LoginRoles;
 
 /**
@@ -65,11 +66,17 @@ public final class LocalServices implements QuarkusTestProfile {
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot create a database on the local PostgreSQL", e);
             }
-            return Map.of("quarkus.datasource.jdbc.url", DB.replaceAll("/[^/?]*(\\?.*)?$", "/" + database),
-                    "quarkus.datasource.username", TestServers.HUB_ROLE, "quarkus.datasource.password", "",
-                    "knutepunkt.db.owner-user", DB_USER, "knutepunkt.db.owner-password", "",
-                    "knutepunkt.mqtt.url", "tcp://" + MQTT_HOST + ":" + MQTT_PORT,
-                    "knutepunkt.mqtt.client-id", "knutepunkt-local-" + run, "knutepunkt.mqtt.share-group", "knutepunkt-local-" + run);
+            // The callers' tokens come from the test issuer (Tokens), as with HubTestResource.
+            LocalIssuer issuer = HubTestResource.issuer();
+            return Map.ofEntries(Map.entry("quarkus.datasource.jdbc.url", DB.replaceAll("/[^/?]*(\\?.*)?$", "/" + database)),
+                    Map.entry("quarkus.datasource.username", TestServers.HUB_ROLE), Map.entry("quarkus.datasource.password", ""),
+                    Map.entry("knutepunkt.db.owner-user", DB_USER), Map.entry("knutepunkt.db.owner-password", ""),
+                    Map.entry("knutepunkt.mqtt.url", "tcp://" + MQTT_HOST + ":" + MQTT_PORT),
+                    Map.entry("knutepunkt.mqtt.client-id", "knutepunkt-local-" + run),
+                    Map.entry("knutepunkt.mqtt.share-group", "knutepunkt-local-" + run),
+                    Map.entry("quarkus.oidc.helseid.auth-server-url", issuer.issuerUrl(LocalIssuer.Realm.HELSEID)),
+                    Map.entry("quarkus.oidc.idporten.auth-server-url", issuer.issuerUrl(LocalIssuer.Realm.IDPORTEN)),
+                    Map.entry("knutepunkt.local-issuer.web-client-secret", issuer.clientSecret(LocalIssuer.WEB_CLIENT_ID)));
         }
 
         @Override

@@ -6,7 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import no.knutepunkt.embedded.LocalIssuer;
 
@@ -21,7 +25,8 @@ public final class Tokens {
     /** The hub operator's organisation of the demo users, registered in the test database on first use. */
     public static final String OPERATOR_ORG = "777777777";
 
-    private static volatile boolean operatorOrganisationRegistered;
+    /** The databases (by JDBC URL) the operator's organisation is registered in: a profile may point the hub at another. */
+    private static final Set<String> OPERATOR_ORGANISATION_REGISTERED = ConcurrentHashMap.newKeySet();
 
     private Tokens() {
     }
@@ -78,18 +83,23 @@ public final class Tokens {
         return new HashMap<>(issuer().header());
     }
 
+    /** In the database of the hub under test (its datasource as configured), once per database. */
     private static void registerOperatorOrganisation() {
-        if (operatorOrganisationRegistered) {
+        var config = ConfigProvider.getConfig();
+        String url = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).orElse(HubTestResource.jdbcUrl());
+        if (OPERATOR_ORGANISATION_REGISTERED.contains(url)) {
             return;
         }
-        try (Connection c = DriverManager.getConnection(HubTestResource.jdbcUrl(), HubTestResource.dbUser(), HubTestResource.dbPassword());
+        String user = config.getOptionalValue("quarkus.datasource.username", String.class).orElse(HubTestResource.dbUser());
+        String password = config.getOptionalValue("quarkus.datasource.password", String.class).orElse("");
+        try (Connection c = DriverManager.getConnection(url, user, password);
                 PreparedStatement ps = c.prepareStatement("INSERT INTO organisation (id, org_number, name, kind) VALUES (?, ?, ?, 'other') "
                         + "ON CONFLICT (org_number) DO NOTHING")) {
             ps.setObject(1, UUID.randomUUID());
             ps.setString(2, OPERATOR_ORG);
             ps.setString(3, "Knutepunkt drift (test)");
             ps.executeUpdate();
-            operatorOrganisationRegistered = true;
+            OPERATOR_ORGANISATION_REGISTERED.add(url);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot register the operator's organisation", e);
         }

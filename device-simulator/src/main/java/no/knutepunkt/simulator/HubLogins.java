@@ -27,6 +27,12 @@ public record HubLogins(String operatorToken, String adminToken) {
         }
     }
 
+    /** Never the tokens themselves: they are bearer credentials. */
+    @Override
+    public String toString() {
+        return "HubLogins[operator and admin tokens given]";
+    }
+
     /** The demo users "operator" and "admin" of the local issuer at {@code issuer} (e.g. http://127.0.0.1:18081). */
     public static HubLogins fromDemoIssuer(URI issuer) throws IOException, InterruptedException {
         return new HubLogins(demoToken(issuer, "operator"), demoToken(issuer, "admin"));

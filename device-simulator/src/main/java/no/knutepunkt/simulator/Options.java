@@ -214,6 +214,13 @@ public record Options(String mode, Path replayFile, BrokerLogins logins, URI hub
             return operatorToken != null && adminToken != null ? new HubLogins(operatorToken, adminToken)
                     : HubLogins.fromDemoIssuer(demoIssuer);
         }
+
+        /** Never the tokens themselves: options end up in logs and reports. */
+        @Override
+        public String toString() {
+            return "HubTokens[demoIssuer=" + demoIssuer + ", operatorToken=" + (operatorToken == null ? "none" : "given")
+                    + ", adminToken=" + (adminToken == null ? "none" : "given") + "]";
+        }
     }
 
     /** The shared broker login (or none), which vendors without one of their own use. */
