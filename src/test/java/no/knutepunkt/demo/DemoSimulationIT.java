@@ -40,6 +40,7 @@ class DemoSimulationIT {
     private final int httpPort = FreePort.pick();
     private final int postgresPort = FreePort.pick();
     private final int brokerPort = FreePort.pick();
+    private final int issuerPort = FreePort.pick();
     private Process hub;
 
     private static Path dataDir() {
@@ -64,7 +65,7 @@ class DemoSimulationIT {
         // The issue asks for readings within a minute; the bound here is generous for a loaded CI machine.
         await("readings stored (log: " + dataDir.resolve("first.log") + ")").atMost(Duration.ofSeconds(180))
                 .pollInterval(Duration.ofSeconds(1)).until(() -> status().path("readings").path("stored").asLong() > 20);
-        JsonNode enrollments = get("/api/registry/enrollments");
+        JsonNode enrollments = get("/api/registry/enrollments", "admin");
         // The demo seed's five patients and the simulator's ten.
         assertThat(enrollments).hasSize(5 + PATIENTS);
         stop();
@@ -74,8 +75,11 @@ class DemoSimulationIT {
         assertThat(storedBefore).as("readings kept").isGreaterThan(20);
         await("the re-sent history answered as duplicates").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> status().path("readings").path("duplicate").asLong() > 0);
-        assertThat(get("/api/registry/enrollments")).as("nothing provisioned twice").hasSize(5 + PATIENTS);
-        assertThat(get("/api/registry/patients")).hasSize(5 + PATIENTS);
+        assertThat(get("/api/registry/enrollments", "admin")).as("nothing provisioned twice").hasSize(5 + PATIENTS);
+        assertThat(get("/api/registry/patients", "admin")).hasSize(5 + PATIENTS);
+        // Nobody signed in gets nothing: the demo is the hub with its access rules, not an open one.
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/registry/patients")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
         assertThat(status().path("readings").path("balanced").asBoolean()).isTrue();
         stop();
     }
@@ -90,7 +94,7 @@ class DemoSimulationIT {
         builder.environment().put("EMBEDDED_BROKER_PORT", Integer.toString(brokerPort));
         builder.environment().put("HTTP_PORT", Integer.toString(httpPort));
         // The demo profile starts the local OIDC issuer too; on a free port, not the demo's 18081.
-        builder.environment().put("LOCAL_ISSUER_PORT", "0");
+        builder.environment().put("LOCAL_ISSUER_PORT", Integer.toString(issuerPort));
         builder.environment().put("DEMO_SIMULATOR_PATIENTS", Integer.toString(PATIENTS));
         // Ten times the demo's pace: a simulated week in a little over a minute.
         builder.environment().put("DEMO_SIMULATOR_FACTOR", "14400");
@@ -110,12 +114,17 @@ class DemoSimulationIT {
     }
 
     private JsonNode status() throws IOException, InterruptedException {
-        return get("/status");
+        return get("/status", "operator");
     }
 
-    private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+    /** As the demo user, with a token from the demo's own local issuer (as the README tells a newcomer to get one). */
+    private JsonNode get(String path, String user) throws IOException, InterruptedException {
+        HttpResponse<byte[]> t = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + issuerPort + "/demo/token?user=" + user))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(t.statusCode()).as("demo token for " + user).isEqualTo(200);
+        String token = JSON.readTree(t.body()).path("access_token").asText();
+        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).as(path).isEqualTo(200);
         return JSON.readTree(r.body());
     }

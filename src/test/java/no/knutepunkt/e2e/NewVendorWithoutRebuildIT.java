@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import no.knutepunkt.embedded.EmbeddedPostgres;
 import no.knutepunkt.testing.HubProcess;
 import no.knutepunkt.testing.MosquittoBroker;
+import no.knutepunkt.testing.ProcessIssuer;
 import no.knutepunkt.testing.TestIdentities;
 import no.knutepunkt.testing.VendorClient;
 
@@ -32,9 +33,11 @@ import no.knutepunkt.testing.VendorClient;
  */
 class NewVendorWithoutRebuildIT {
 
-    private static String post(HttpClient http, String url, String json) throws Exception {
+    /** @param token the caller who may do it: the operator, or the responsible municipality's admin */
+    private static String post(HttpClient http, String token, String url, String json) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("%s -> %s", url, r.body()).isEqualTo(201);
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("id").asText();
     }
@@ -63,16 +66,21 @@ class NewVendorWithoutRebuildIT {
                     VendorClient vendor = new VendorClient(broker.url())) {
                 HttpClient http = HttpClient.newHttpClient();
                 String api = hub.url() + "/api/registry";
-                post(http, api + "/vendors", "{\"id\": \"vitaltrack\", \"name\": \"VitalTrack AS\", \"format\": \"vitaltrack\"}");
-                String org = post(http, api + "/organisations",
-                        "{\"orgNumber\": \"" + TestIdentities.orgNumber() + "\", \"name\": \"Nyvik kommune\", \"kind\": \"municipality\"}");
-                String patient = post(http, api + "/patients",
+                String operator = HubProcess.token("operator");
+                String orgNumber = TestIdentities.orgNumber();
+                String admin = ProcessIssuer.adminToken(orgNumber);
+                post(http, operator, api + "/vendors", "{\"id\": \"vitaltrack\", \"name\": \"VitalTrack AS\", \"format\": \"vitaltrack\"}");
+                String org = post(http, operator, api + "/organisations",
+                        "{\"orgNumber\": \"" + orgNumber + "\", \"name\": \"Nyvik kommune\", \"kind\": \"municipality\"}");
+                String patient = post(http, admin, api + "/patients",
                         "{\"identifier\": \"" + TestIdentities.syntheticFnr() + "\", \"givenName\": \"Nora\", \"familyName\": \"Ny\"}");
                 String from = OffsetDateTime.now(ZoneOffset.UTC).minusDays(1).truncatedTo(ChronoUnit.SECONDS).toString();
-                String enrollment = post(http, api + "/enrollments", "{\"patientId\": \"" + patient + "\", \"programme\": \"heart-failure\", "
-                        + "\"responsibleOrganisationId\": \"" + org + "\", \"startedAt\": \"" + from + "\"}");
-                post(http, api + "/devices", "{\"vendorId\": \"vitaltrack\", \"serial\": \"VT-8812\", \"kinds\": [\"systolic\", \"diastolic\", \"pulse\", \"weight\"]}");
-                post(http, api + "/enrollments/" + enrollment + "/assignments",
+                String enrollment = post(http, admin, api + "/enrollments", "{\"patientId\": \"" + patient + "\", \"programme\": \"heart-failure\", "
+                        + "\"responsibleOrganisationId\": \"" + org + "\", \"startedAt\": \"" + from + "\", \"careTeam\": [{\"organisationId\": \""
+                        + org + "\", \"role\": \"follow-up-service\"}], \"consent\": {\"scope\": \"home-follow-up\", \"givenBy\": \"patient\", "
+                        + "\"form\": \"written\", \"givenAt\": \"" + from + "\", \"documentReference\": \"Nyvik arkiv 2026/1\"}}");
+                post(http, operator, api + "/devices", "{\"vendorId\": \"vitaltrack\", \"serial\": \"VT-8812\", \"kinds\": [\"systolic\", \"diastolic\", \"pulse\", \"weight\"]}");
+                post(http, admin, api + "/enrollments/" + enrollment + "/assignments",
                         "{\"vendorId\": \"vitaltrack\", \"serial\": \"VT-8812\", \"validFrom\": \"" + from + "\"}");
 
                 String at = OffsetDateTime.now(ZoneOffset.ofHours(1)).minusMinutes(2).truncatedTo(ChronoUnit.SECONDS).toString();

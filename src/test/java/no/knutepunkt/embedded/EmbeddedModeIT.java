@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 
 import no.knutepunkt.common.MosquittoPasswordHash;
 import no.knutepunkt.testing.MqttSession;
+import no.knutepunkt.testing.ProcessIssuer;
 
 /**
  * The one-command run mode, for real: the packaged hub (target/quarkus-app, built by the package
@@ -113,8 +114,14 @@ class EmbeddedModeIT {
         assertThat(receiptFor(VENDOR, "it-" + UUID.randomUUID())).contains("\"status\":\"parked\"");
         assertThat(MqttSession.connectAnswer(broker, "it-" + UUID.randomUUID(), VENDOR, "wrong")).isEqualTo(0x86);
 
-        HttpResponse<String> status = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/status"))
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/status"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).as("the counts without a token").isEqualTo(401);
+        ProcessIssuer.registerOperator(jdbcUrl, "knutepunkt");
+        HttpResponse<String> status = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/status"))
+                .header("Authorization", "Bearer " + ProcessIssuer.operatorToken()).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(status.statusCode()).as("the counts as the operator").isEqualTo(200);
         assertThat(status.body()).contains("\"connect-refused\":{").contains("\"" + VENDOR + "\":1").contains("\"unknown\":1");
     }
 
@@ -143,6 +150,8 @@ class EmbeddedModeIT {
         builder.environment().put("EMBEDDED_POSTGRES_PORT", Integer.toString(postgresPort));
         builder.environment().put("EMBEDDED_BROKER_PORT", Integer.toString(brokerPort));
         builder.environment().put("HTTP_PORT", Integer.toString(httpPort));
+        // The packaged hub's own profile (prod) never runs the local issuer: it trusts the test's, by configuration.
+        builder.environment().putAll(ProcessIssuer.environment());
         hub = builder.start();
         await("hub ready on port " + httpPort + " (log: " + dataDir.resolve(logName) + ")")
                 .atMost(Duration.ofSeconds(180))

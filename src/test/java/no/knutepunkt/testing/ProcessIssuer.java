@@ -50,6 +50,13 @@ public final class ProcessIssuer {
         return get().token("operator");
     }
 
+    /** A municipality admin of this (registered) municipality. */
+    public static String adminToken(String orgNumber) {
+        Map<String, Object> claims = get().claims("admin");
+        claims.put("helseid://claims/client/claims/orgnr_parent", orgNumber);
+        return get().sign(get().header(), claims);
+    }
+
     /** Registers the demo operator's organisation (777777777), as the operator's own deployment would have, connected as the schema's owner. */
     public static void registerOperator(String jdbcUrl, String owner) {
         try (Connection c = DriverManager.getConnection(jdbcUrl, owner, "");
