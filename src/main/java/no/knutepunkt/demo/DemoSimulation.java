@@ -138,10 +138,14 @@ class DemoSimulation {
         s.append(String.format("%n%nKnutepunkt demo: %d simulated patients are measuring (seed %d); simulated time started %d days%n"
                 + "back and runs ×%.0f until it reaches now, then at real pace.%n", pilot.patients().size(), config.seed(),
                 config.daysBack().toDays(), config.factor()));
-        s.append("  status page        ").append(base).append("/\n");
-        s.append("  counters           ").append(base).append("/status\n");
-        s.append("  patients           ").append(base).append("/api/registry/patients\n");
-        s.append("  readings (FHIR) of the scripted patients:\n");
+        String issuer = config.issuerUrl().replaceFirst("/$", "").replace("//127.0.0.1", "//localhost");
+        s.append("  sign in            ").append(base).append("/logg-inn   (demo users: nurse, gp, hospital-doctor, admin, operator,\n")
+                .append("                     patient; pages: /app for staff, /innbygger for the patient)\n");
+        s.append("  a token for curl   TOKEN=$(curl -s '").append(issuer).append("/demo/token?user=nurse&format=text')\n");
+        s.append("                     curl -H \"Authorization: Bearer $TOKEN\" ").append(base).append("/fhir/Patient?identifier=03855226811\n");
+        s.append("  status page        ").append(base).append("/   (counts for the operator, patients for those allowed)\n");
+        s.append("  API (OpenAPI)      ").append(base).append("/q/swagger-ui\n");
+        s.append("  readings (FHIR, with a nurse's token) of the scripted patients:\n");
         for (SimulatedPatient p : pilot.patients()) {
             Optional<String> id = Optional.ofNullable(provisioned.patientIds().get(p.fodselsnummer()));
             if (!p.role().isEmpty() && id.isPresent()) {

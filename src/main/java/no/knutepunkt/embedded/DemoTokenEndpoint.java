@@ -11,7 +11,8 @@ import no.knutepunkt.embedded.IssuerExchange.Params;
 
 /**
  * {@code /demo/token?user={key}}: an access token for a demo user or vendor system without a
- * browser, for curl in the demo. It exists only in the local issuer: HelseID and ID-porten give
+ * browser, for curl in the demo ({@code &format=text}: the token alone, for
+ * {@code TOKEN=$(curl …)} without a JSON tool). It exists only in the local issuer: HelseID and ID-porten give
  * nobody a token without a login, and the response says so in a header.
  */
 final class DemoTokenEndpoint {
@@ -46,8 +47,13 @@ final class DemoTokenEndpoint {
             exchange.json(400, error);
             return;
         }
+        String token = keys.sign(TokenClaims.accessTokenHeader(keys.keyId()), claims.access(user.get()));
+        if ("text".equals(params.get("format"))) {
+            exchange.text(200, token);
+            return;
+        }
         Map<String, Object> response = new LinkedHashMap<>();
-        response.put("access_token", keys.sign(TokenClaims.accessTokenHeader(keys.keyId()), claims.access(user.get())));
+        response.put("access_token", token);
         response.put("token_type", "Bearer");
         response.put("expires_in", claims.lifetimeSeconds());
         exchange.json(200, response);

@@ -114,6 +114,10 @@ final class IssuerExchange {
      *
      * @param contentSecurityPolicy the page's policy; {@link IssuerPages} knows what each page needs
      */
+    void text(int status, String body) throws IOException {
+        send(status, "text/plain; charset=utf-8", body);
+    }
+
     void html(int status, String page, String contentSecurityPolicy) throws IOException {
         header("Content-Security-Policy", contentSecurityPolicy);
         header("X-Frame-Options", "DENY");

@@ -249,6 +249,11 @@ class LocalIssuerTest {
                 .processToClaims(IssuerClient.json(vendor).path("access_token").asText()).getClaimValue("client_id"))
                 .isEqualTo("knutepunkt-vendor-acme-medical");
 
+        HttpResponse<String> text = client.get(issuer.baseUrl() + "/demo/token?user=gp&format=text");
+        assertThat(text.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+        assertThat(consumer(Realm.HELSEID, "nhn:knutepunkt", "at+jwt").processToClaims(text.body())
+                .getClaimValue("helseid://claims/hpr/hpr_number")).isEqualTo("9100002");
+
         HttpResponse<String> unknown = client.get(issuer.baseUrl() + "/demo/token?user=someone");
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(IssuerClient.json(unknown).path("error_description").asText()).contains("nurse", "patient", "medgw");
