@@ -151,7 +151,9 @@ class EmbeddedModeIT {
         builder.environment().put("EMBEDDED_BROKER_PORT", Integer.toString(brokerPort));
         builder.environment().put("HTTP_PORT", Integer.toString(httpPort));
         // The packaged hub's own profile (prod) never runs the local issuer: it trusts the test's, by configuration.
+        // Its demo users are synthetic people (month + 80), which prod refuses unless told.
         builder.environment().putAll(ProcessIssuer.environment());
+        builder.environment().put("SYNTHETIC_IDENTITIES", "true");
         hub = builder.start();
         await("hub ready on port " + httpPort + " (log: " + dataDir.resolve(logName) + ")")
                 .atMost(Duration.ofSeconds(180))
