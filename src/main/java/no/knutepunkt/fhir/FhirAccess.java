@@ -63,11 +63,13 @@ class FhirAccess {
         Request request = request(details);
         if (q.patient() != null) {
             AccessPolicy.Granted g = policy.decide(caller, q.patient(), DataKind.MEASUREMENTS, request, "search", OBSERVATION);
-            ObservationPage page = pages.page(q, cursor);
+            ObservationPage page = pages.page(q, cursor, null);
             policy.record(g, request, "search", OBSERVATION, page.idsOf(q.patient()));
             return page;
         }
-        ObservationPage page = pages.page(q, cursor);
+        // Only the patients the caller may see are searched (no page shows that others exist);
+        // each patient on the page is then granted by the policy's rule as for one patient.
+        ObservationPage page = pages.page(q, cursor, policy.visiblePatients(caller));
         List<AccessPolicy.Granted> granted = policy.grantedForList(caller, new ArrayList<>(page.patients()));
         Set<UUID> allowed = new LinkedHashSet<>();
         for (AccessPolicy.Granted g : granted) {

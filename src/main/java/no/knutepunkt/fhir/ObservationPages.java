@@ -13,6 +13,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Observation;
 
 import ca.uhn.fhir.context.FhirContext;
+import no.knutepunkt.access.AccessPolicy;
 import no.knutepunkt.fhir.ObservationSearch.Cursor;
 
 /** Fetches one page of an Observation search and works out the cursors of its neighbours. */
@@ -28,13 +29,14 @@ class ObservationPages {
     }
 
     /**
-     * @param cursor where the page starts, or null for the first page
+     * @param cursor  where the page starts, or null for the first page
+     * @param visible the patients the caller may see, for a search that names none (else null)
      */
-    ObservationPage page(ObservationSearch q, Cursor cursor) {
+    ObservationPage page(ObservationSearch q, Cursor cursor, AccessPolicy.Visible visible) {
         List<ObservationStore.Row> rows;
         try {
             // One row more than the page says whether another page lies beyond it.
-            rows = new ArrayList<>(store.scan(q, cursor, q.count() + 1));
+            rows = new ArrayList<>(store.scan(q, cursor, visible, q.count() + 1));
         } catch (SQLException e) {
             throw FhirApiFailure.of("Observation search", e);
         }

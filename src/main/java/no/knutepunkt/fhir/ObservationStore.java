@@ -15,6 +15,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 
+import no.knutepunkt.access.AccessPolicy;
+
 /**
  * Reads stored Observations (the {@code reading} table) for the FHIR API. Every patient search
  * walks the {@code reading_patient} index once per kind, newest or oldest first, and stops after a
@@ -55,8 +57,8 @@ class ObservationStore {
      * Up to {@code limit} rows of the search from the cursor on (or from the start), in scan order:
      * the search's order, or its reverse when the cursor looks backwards.
      */
-    List<Row> scan(ObservationSearch q, ObservationSearch.Cursor cursor, int limit) throws SQLException {
-        Query sql = query(q, cursor, limit);
+    List<Row> scan(ObservationSearch q, ObservationSearch.Cursor cursor, AccessPolicy.Visible visible, int limit) throws SQLException {
+        Query sql = query(q, cursor, visible, limit);
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql.text)) {
             sql.bind(c, ps);
             List<Row> rows = new ArrayList<>(limit);
@@ -95,8 +97,14 @@ class ObservationStore {
         }
     }
 
-    /** The SQL of a scan and its parameters, in order. Package-visible so a test can EXPLAIN it. */
-    static Query query(ObservationSearch q, ObservationSearch.Cursor cursor, int limit) {
+    /**
+     * The SQL of a scan and its parameters, in order. Package-visible so a test can EXPLAIN it.
+     *
+     * @param visible for a search that names no patient, the patients the caller may see (the
+     *                policy's condition): applied here, so that a page holds only what the caller
+     *                may see and is as full as the search allows; null when the search names its patient
+     */
+    static Query query(ObservationSearch q, ObservationSearch.Cursor cursor, AccessPolicy.Visible visible, int limit) {
         boolean descending = !q.ascending() ^ (cursor != null && cursor.before());
         String order = descending ? " ORDER BY effective DESC, id DESC" : " ORDER BY effective, id";
         List<Object> params = new ArrayList<>();
@@ -107,6 +115,9 @@ class ObservationStore {
         } else {
             where.append(" AND kind = ANY(?::text[])");
             params.add(q.kinds());
+            if (visible == null) {
+                throw new IllegalArgumentException("a search that names no patient needs the caller's visible patients");
+            }
         }
         if (q.identifierValue() != null) {
             if (q.identifierVendor() != null) {
@@ -145,8 +156,13 @@ class ObservationStore {
                     + "SELECT id, effective, patient_id, observation FROM reading WHERE" + where + order + " LIMIT ?) r"
                     + (descending ? " ORDER BY r.effective DESC, r.id DESC" : " ORDER BY r.effective, r.id") + " LIMIT ?";
         } else {
+            // Such a search names an identifier (unique per vendor), so the few rows it finds come
+            // first and the caller's condition is applied to them (OFFSET 0 keeps the planner from
+            // starting at the caller's patients instead).
+            params.addAll(visible.params());
             params.add(limit);
-            text = "SELECT id, effective, patient_id, observation FROM reading WHERE" + where + order + " LIMIT ?";
+            text = "SELECT id, effective, patient_id, observation FROM (SELECT id, effective, patient_id, observation FROM reading WHERE"
+                    + where + " OFFSET 0) r WHERE " + visible.on("r.patient_id") + order + " LIMIT ?";
         }
         return new Query(text, params);
     }

@@ -1,7 +1,5 @@
 package no.knutepunkt.fhir;
 
-import no.knutepunkt.testing.TestIdentities;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,6 +48,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import no.knutepunkt.access.AccessPolicy;
 import no.knutepunkt.common.FhirTime;
 import no.knutepunkt.common.Kind;
 import no.knutepunkt.common.ObservationKind;
@@ -57,6 +56,7 @@ import no.knutepunkt.common.Reading;
 import no.knutepunkt.common.Value;
 import no.knutepunkt.registry.DeviceRouting.Subject;
 import no.knutepunkt.testing.HubTestResource;
+import no.knutepunkt.testing.TestIdentities;
 import no.knutepunkt.testing.Tokens;
 
 @QuarkusTest
@@ -372,6 +372,46 @@ class FhirApiTest {
         assertThat(all("identifier=" + enc(key) + "&patient=" + a.id())).hasSize(1);
     }
 
+    /**
+     * Two vendors' devices may well use the same message identifier. A search by identifier alone
+     * finds only the Observations of patients the caller may see: the other patient's, newer and so
+     * first in the search's order, is neither on the page nor behind a next link of an empty one.
+     */
+    @Test
+    void anIdentifierSearchShowsNothingOfAnotherPatient() throws SQLException {
+        String key = "shared-" + runTag + "#" + ObservationKind.HEART_RATE.key();
+        UUID outsider = UUID.randomUUID();
+        Enrolled d;
+        UUID theirs = UUID.randomUUID();
+        UUID ours = UUID.randomUUID();
+        String outsiderFnr = TestIdentities.syntheticFnr();
+        OffsetDateTime at = OffsetDateTime.parse("2025-11-02T08:00:00Z");
+        try (Connection cn = db.getConnection()) {
+            // A patient of this test's own in the caller's care team, so that the other tests' counts stay as they are.
+            d = patient(cn, "fnr", TestIdentities.syntheticFnr(), "Dag", "Delt");
+            exec(cn, "INSERT INTO patient (id, identifier_system, identifier, given_name, family_name) VALUES (?, 'fnr', ?, 'Ute', 'Andre')",
+                    outsider, outsiderFnr);
+            Reading other = new Reading(key, ObservationKind.HEART_RATE, List.of(Value.exact(Kind.PULSE, BigDecimal.valueOf(88))), "MG-" + runTag,
+                    null, at.plusHours(1), null, false);
+            exec(cn, """
+                    INSERT INTO reading (id, vendor_id, identifier, device_serial, loinc, effective, content_key, kind, state, received_at,
+                                         inbound_message_id, patient_id, observation)
+                    VALUES (?, 'medgw', ?, ?, ?, ?, ?, ?, 'stored', ?, ?, ?, ?)""",
+                    theirs, key, other.device(), other.kind().primaryLoinc(), other.effective(), other.contentKey(), other.kind().key(),
+                    other.effective(), UUID.randomUUID(), outsider, writer.write(theirs, "medgw",
+                            other, new Subject(outsider, "fnr", outsiderFnr, "Ute Andre", ORG_NUMBER, ORG_NAME), null, other.effective(), false));
+            try (PreparedStatement ps = cn.prepareStatement(INSERT_READING)) {
+                add(ps, ours, d, new Reading(key, ObservationKind.HEART_RATE, List.of(Value.exact(Kind.PULSE, BigDecimal.valueOf(64))),
+                        "NT-" + runTag, "BP-7", at, null, false));
+                ps.executeBatch();
+            }
+        }
+        Bundle page = search("identifier=" + enc(key) + "&_count=1");
+        assertThat(page.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart()).containsExactly(ours.toString());
+        assertThat(page.getLink(Bundle.LINK_NEXT)).isNull();
+        assertThat(ids(all("identifier=" + enc(key)))).containsExactly(ours.toString());
+    }
+
     @Test
     void searchWithoutPatientOrIdentifierIsRefused() {
         assertThatThrownBy(() -> search("code=8867-4")).isInstanceOf(InvalidRequestException.class);
@@ -596,7 +636,8 @@ class FhirApiTest {
         assertThat(cs.getFormat()).extracting(f -> f.getValue()).anyMatch(f -> f.contains("json"));
         Map<String, CapabilityStatement.CapabilityStatementRestResourceComponent> resources = cs.getRestFirstRep().getResource()
                 .stream().collect(Collectors.toMap(r -> r.getType(), r -> r));
-        assertThat(resources.keySet()).containsExactlyInAnyOrder("Observation", "Patient", "Device", "OperationDefinition");
+        assertThat(resources.keySet()).containsExactlyInAnyOrder("Observation", "Patient", "Device", "EpisodeOfCare", "CareTeam", "Consent",
+                "AuditEvent", "OperationDefinition");
         Set<String> observationParams = resources.get("Observation").getSearchParam().stream().map(sp -> sp.getName())
                 .collect(Collectors.toSet());
         assertThat(observationParams).contains("patient", "subject", "identifier", "code", "category", "date");
@@ -618,7 +659,7 @@ class FhirApiTest {
             for (ObservationSearch.Cursor cursor : new ObservationSearch.Cursor[] {null,
                     new ObservationSearch.Cursor(false, Instant.parse("2025-09-15T10:00:00Z"), UUID.randomUUID()),
                     new ObservationSearch.Cursor(true, Instant.parse("2025-09-15T10:00:00Z"), UUID.randomUUID())}) {
-                String plan = explain(ObservationStore.query(q, cursor, q.count() + 1));
+                String plan = explain(ObservationStore.query(q, cursor, null, q.count() + 1));
                 assertThat(plan).as(plan).contains("reading_patient").doesNotContain("Seq Scan on reading");
             }
         }
@@ -629,7 +670,10 @@ class FhirApiTest {
         for (String vendor : new String[] {VENDOR, null}) {
             ObservationSearch q = new ObservationSearch(null, keys(ObservationKind.values()), vendor, runTag + "-c1-1#pulse",
                     null, null, false, 50);
-            String plan = explain(ObservationStore.query(q, null, q.count() + 1));
+            // As a clinician searches: only the patients of the care teams their organisation is in.
+            AccessPolicy.Visible clinician = new AccessPolicy.Visible("%s IN (SELECT e.patient_id FROM enrollment e JOIN "
+                    + "enrollment_care_team ct ON ct.enrollment_id = e.id WHERE ct.organisation_id = ?)", List.of(UUID.randomUUID()));
+            String plan = explain(ObservationStore.query(q, null, clinician, q.count() + 1));
             assertThat(plan).as(plan).contains("reading_identifier").doesNotContain("Seq Scan on reading");
         }
     }
