@@ -121,9 +121,11 @@ public class EnrollmentResource {
         Caller caller = access.caller();
         UUID patient = patientId == null ? null : Fields.uuid("patientId", patientId);
         if (caller.is(Role.MUNICIPALITY_ADMIN)) {
+            // recordListed takes the list's word for it: the list itself must leave out a patient who blocked the admin.
+            AccessPolicy.Visible visible = access.policy().visibleForAdministration(caller);
             List<EnrollmentView> mine = tx.read(c -> {
                 List<EnrollmentView> out = new ArrayList<>();
-                for (Enrollment e : enrollments.ofResponsible(c, caller.organisation().id(), patient)) {
+                for (Enrollment e : enrollments.ofResponsible(c, caller.organisation().id(), patient, visible)) {
                     out.add(view(c, e));
                 }
                 return out;

@@ -16,6 +16,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import no.knutepunkt.access.AccessPolicy;
+
 /**
  * A patient followed up in a monitoring programme by a care team, with one organisation
  * responsible for the data (the Observation's performer).
@@ -134,10 +136,19 @@ class Enrollments {
                 + "ORDER BY started_at, id", patientId, patientId);
     }
 
-    /** The enrollments a municipality is responsible for, or those of one patient among them. */
-    List<Enrollment> ofResponsible(Connection c, UUID organisationId, UUID patientId) throws SQLException {
+    /**
+     * The enrollments a municipality is responsible for, or those of one patient among them, of the
+     * patients {@code visible} lets the caller see: the policy's condition for an admin's lists, which
+     * leaves out a patient who blocked the admin's HPR number.
+     */
+    List<Enrollment> ofResponsible(Connection c, UUID organisationId, UUID patientId, AccessPolicy.Visible visible) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        params.add(organisationId);
+        params.add(patientId);
+        params.add(patientId);
+        params.addAll(visible.params());
         return query(c, "SELECT " + COLUMNS + " FROM enrollment WHERE responsible_organisation_id = ? AND (?::uuid IS NULL OR patient_id = ?) "
-                + "ORDER BY started_at, id", organisationId, patientId, patientId);
+                + "AND " + visible.on("patient_id") + " ORDER BY started_at, id", params.toArray());
     }
 
     /** The patient's enrollments in a programme that started at that time: how a seed recognises its own. */
