@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -235,19 +237,28 @@ public class AccessPolicy {
 
     /**
      * The grants for patients a list shows, found by {@link #visibleForAdministration} or
-     * {@link #visiblePatients}, and records them all (one audit entry per patient) before returning.
+     * {@link #visiblePatients}, and records them all (one audit entry per patient, naming the
+     * patient as the resource) before returning.
      */
     public void recordListed(Caller caller, List<UUID> patientIds, DataKind kind, Request request, String action, String resourceType) {
-        List<AuditEntry> entries = new ArrayList<>(patientIds.size());
-        for (UUID p : patientIds) {
+        Map<UUID, List<String>> ids = new LinkedHashMap<>();
+        patientIds.forEach(p -> ids.put(p, List.of(p.toString())));
+        recordListed(caller, ids, kind, request, action, resourceType);
+    }
+
+    /** As {@link #recordListed(Caller, List, DataKind, Request, String, String)}, with the resource ids shown of each patient. */
+    public void recordListed(Caller caller, Map<UUID, List<String>> idsByPatient, DataKind kind, Request request, String action,
+            String resourceType) {
+        List<AuditEntry> entries = new ArrayList<>(idsByPatient.size());
+        idsByPatient.forEach((p, ids) -> {
             Granted g = caller.is(Role.MUNICIPALITY_ADMIN) && ADMINISTRATION.contains(kind) ? new Granted(caller, p, Purpose.ADMIN, null)
                     : evaluate(caller, p, kind).granted();
             if (g == null) {
                 throw new IllegalStateException("a list showed a patient its caller may not see");
             }
-            entries.add(new AuditEntry(action, Outcome.ALLOWED, g.purpose(), caller.who(), p, resourceType, List.of(p.toString()),
+            entries.add(new AuditEntry(action, Outcome.ALLOWED, g.purpose(), caller.who(), p, resourceType, List.copyOf(ids),
                     request.entryPoint(), request.sourceAddress(), null, g.emergencyAccessId()));
-        }
+        });
         audit.recordAll(entries);
     }
 
@@ -320,6 +331,8 @@ public class AccessPolicy {
      */
     public record Visible(String sql, List<Object> params) {
         public static final Visible NONE = new Visible("false", List.of());
+        /** No condition: for a list whose one patient the policy has decided already. */
+        public static final Visible ALL = new Visible("(%s IS NOT NULL)", List.of());
 
         public String on(String column) {
             return String.format(sql, column);

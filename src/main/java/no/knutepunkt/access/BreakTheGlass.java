@@ -26,6 +26,7 @@ import no.knutepunkt.registry.Transactions;
 class BreakTheGlass {
 
     private final CareRelations relations;
+    private final StepActivation steps;
     private final EmergencyAccess grants;
     private final AccessPolicy policy;
     private final AuditLog audit;
@@ -33,9 +34,10 @@ class BreakTheGlass {
     private final AuthConfig config;
     private final Clock clock;
 
-    BreakTheGlass(CareRelations relations, EmergencyAccess grants, AccessPolicy policy, AuditLog audit, Transactions tx,
-            AuthConfig config, Clock clock) {
+    BreakTheGlass(CareRelations relations, StepActivation steps, EmergencyAccess grants, AccessPolicy policy, AuditLog audit,
+            Transactions tx, AuthConfig config, Clock clock) {
         this.relations = relations;
+        this.steps = steps;
         this.grants = grants;
         this.policy = policy;
         this.audit = audit;
@@ -64,7 +66,8 @@ class BreakTheGlass {
         if (r.blocked()) {
             throw policy.deny(caller, patientId, request, "emergency-access", "Patient", "blocked-by-patient");
         }
-        if (!r.careTeamEnrollments().isEmpty()) {
+        // Needed is what the policy would not grant by treatment: the same rule, rollout step included.
+        if (steps.active(r.careTeamEnrollments(), caller.organisation().id())) {
             throw Problem.conflict("patientId", "you follow this patient in a care team already: emergency access is not needed");
         }
         OffsetDateTime now = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MICROS);

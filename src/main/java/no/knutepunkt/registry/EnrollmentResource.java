@@ -5,8 +5,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -120,19 +121,33 @@ public class EnrollmentResource {
     public List<EnrollmentView> list(@QueryParam("patientId") String patientId) {
         Caller caller = access.caller();
         UUID patient = patientId == null ? null : Fields.uuid("patientId", patientId);
+        if (caller.is(Role.MUNICIPALITY_ADMIN) && patient != null) {
+            // One patient's: the policy decides (an unknown, foreign or blocking patient is a refusal,
+            // audited); the list then holds the enrollments the admin's municipality is responsible for.
+            AccessPolicy.Granted g = access.decide(patient, DataKind.CARE_RECORD, "search", TYPE);
+            List<EnrollmentView> mine = tx.read(c -> {
+                List<EnrollmentView> out = new ArrayList<>();
+                for (Enrollment e : enrollments.ofResponsible(c, caller.organisation().id(), patient, AccessPolicy.Visible.ALL)) {
+                    out.add(view(c, e));
+                }
+                return out;
+            });
+            access.record(g, "search", TYPE, mine.stream().map(e -> e.id().toString()).toList());
+            return mine;
+        }
         if (caller.is(Role.MUNICIPALITY_ADMIN)) {
             // recordListed takes the list's word for it: the list itself must leave out a patient who blocked the admin.
             AccessPolicy.Visible visible = access.policy().visibleForAdministration(caller);
             List<EnrollmentView> mine = tx.read(c -> {
                 List<EnrollmentView> out = new ArrayList<>();
-                for (Enrollment e : enrollments.ofResponsible(c, caller.organisation().id(), patient, visible)) {
+                for (Enrollment e : enrollments.ofResponsible(c, caller.organisation().id(), null, visible)) {
                     out.add(view(c, e));
                 }
                 return out;
             });
-            Set<UUID> shown = new LinkedHashSet<>();
-            mine.forEach(e -> shown.add(e.patientId()));
-            access.policy().recordListed(caller, List.copyOf(shown), DataKind.CARE_RECORD, access.request(), "search", TYPE);
+            Map<UUID, List<String>> shown = new LinkedHashMap<>();
+            mine.forEach(e -> shown.computeIfAbsent(e.patientId(), p -> new ArrayList<>()).add(e.id().toString()));
+            access.policy().recordListed(caller, shown, DataKind.CARE_RECORD, access.request(), "search", TYPE);
             return mine;
         }
         UUID whose = patient != null ? patient : caller.is(Role.PATIENT) ? caller.patientId() : null;

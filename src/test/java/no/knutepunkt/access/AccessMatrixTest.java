@@ -227,7 +227,6 @@ class AccessMatrixTest {
     record Verdict(int status, String outcome, String detail, Whose whose) {
 
         static final Verdict ROLE_NOT_ADMITTED = new Verdict(403, "denied", "role-not-admitted", Whose.NOBODY);
-        static final Verdict NONE_SHOWN = new Verdict(200, null, null, null);
 
         static Verdict allowed(Purpose purpose) {
             return new Verdict(200, "allowed", purpose.code(), Whose.THE_PATIENT);
@@ -261,10 +260,9 @@ class AccessMatrixTest {
                     : row.asker() == OTHER_PATIENT ? Verdict.ownRecord() : Verdict.ROLE_NOT_ADMITTED;
         }
         // A block of the caller's HPR number (sperring) wins over everything else: the care team, an
-        // emergency access, a municipality's responsibility. A list leaves the patient out instead
-        // (AccessPolicy.visibleForAdministration: "never a patient who blocked the caller's HPR number").
+        // emergency access, a municipality's responsibility.
         if (row.blocked() == YES) {
-            return row.asker().admin() && resource == ENROLLMENTS ? Verdict.NONE_SHOWN : Verdict.denied("blocked-by-patient");
+            return Verdict.denied("blocked-by-patient");
         }
         // A patient sees all of their own data (innsyn).
         if (row.asker() == PATIENT) {
@@ -278,18 +276,12 @@ class AccessMatrixTest {
                     : row.emergency() == YES ? Verdict.allowed(EMERGENCY) : Verdict.denied("no-care-relation");
         }
         // A municipality admin sees the Patient and the care record of the enrollments its municipality
-        // is responsible for, never measurements. Its enrollment list (EnrollmentResource.list) is its own
-        // municipality's enrollments, filtered rather than decided: another municipality's patient makes
-        // an empty list, and what a list does not show it does not audit.
+        // is responsible for, never measurements; one patient's enrollments are decided like the rest.
         if (row.asker().admin()) {
-            boolean responsible = row.relation() == RESPONSIBLE;
             if (resource.kind == DataKind.MEASUREMENTS) {
                 return Verdict.denied("not-allowed-for-role");
             }
-            if (resource == ENROLLMENTS) {
-                return responsible ? Verdict.allowed(Purpose.ADMIN) : Verdict.NONE_SHOWN;
-            }
-            return responsible ? Verdict.allowed(Purpose.ADMIN) : Verdict.denied("not-own-municipality");
+            return row.relation() == RESPONSIBLE ? Verdict.allowed(Purpose.ADMIN) : Verdict.denied("not-own-municipality");
         }
         // Operators, vendor systems and other patients see no patient's data.
         return Verdict.denied("not-allowed-for-role");
