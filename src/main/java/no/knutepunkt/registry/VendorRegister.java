@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /** Registering device vendors, each with the format its messages are read by. {@link Vendors} serves the ingest lookups. */
 @ApplicationScoped
-class VendorRegister {
+public class VendorRegister {
 
     /** As in the MQTT topic (device-contract.md). */
     static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -25,7 +25,7 @@ class VendorRegister {
     record NewVendor(String id, String name, String format, UUID organisationId, String oauthClientId) {
     }
 
-    record RegisteredVendor(String id, String name, String format, UUID organisationId, String oauthClientId) {
+    public record RegisteredVendor(String id, String name, String format, UUID organisationId, String oauthClientId) {
     }
 
     private final VendorFormats formats;
