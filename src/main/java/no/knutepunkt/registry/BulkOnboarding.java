@@ -263,10 +263,6 @@ public class BulkOnboarding {
         }
     }
 
-    /** A change to audit: one per patient. */
-    private record Change(UUID patientId, String action, List<String> ids) {
-    }
-
     /** One file's checking and writing, for one caller. */
     private final class Run {
         final Caller caller;
@@ -644,7 +640,7 @@ public class BulkOnboarding {
         // --- writing
 
         private void write(Connection c, Set<DeviceKey> assigned) throws SQLException {
-            List<Change> changes = new ArrayList<>();
+            List<AccessPolicy.Change> changes = new ArrayList<>();
             String recordedBy = EnrollmentResource.recordedBy(caller);
             for (Group g : groups.values()) {
                 if (g.lines.stream().allMatch(l -> l.creates.isEmpty())) {
@@ -674,17 +670,16 @@ public class BulkOnboarding {
                         l.patientId = patient.id();
                         l.enrollmentId = enrollment.id();
                     }
-                    changes.add(new Change(patient.id(), action, ids));
+                    changes.add(new AccessPolicy.Change(new AccessPolicy.Granted(caller, patient.id(), Purpose.ADMIN, null), action, TYPE,
+                            List.copyOf(ids)));
                 } catch (Problem p) {
                     at.refuseFor(p, null);
                     throw new Rollback(report("refused"));
                 }
             }
-            // Audited last, so that the audit chain's lock (which every audited request waits for) is
-            // held only from here to the commit, not while the file is written.
-            for (Change ch : changes) {
-                access.recordIn(c, new AccessPolicy.Granted(caller, ch.patientId(), Purpose.ADMIN, null), ch.action(), TYPE, ch.ids());
-            }
+            // Audited last and in one append, so that the audit chain's lock (which every audited
+            // request waits for) is held only from here to the commit, not while the file is written.
+            access.recordAllIn(c, changes);
         }
 
         private Report report(String outcome) {
