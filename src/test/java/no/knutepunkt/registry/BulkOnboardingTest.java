@@ -201,6 +201,19 @@ class BulkOnboardingTest {
                 .statusCode(200).body("rows.result", equalTo(List.of("created", "created")));
     }
 
+    @Test
+    void theExampleFileOnboardsIntoTheDemoPilot() throws Exception {
+        // deploy/examples/bulk-onboarding.csv, as the demo's admin of Eksempelvik: Kari Nordmann is in the seed exactly so.
+        byte[] example = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("deploy/examples/bulk-onboarding.csv"));
+        String eksempelvik = Tokens.admin("111111111");
+
+        JsonPath r = given().auth().oauth2(eksempelvik).contentType("text/csv").body(example).post(API).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(r.getList("rows.result").subList(0, 3)).containsOnly("unchanged");
+        given().auth().oauth2(eksempelvik).contentType("text/csv").body(example).post(API).then().statusCode(200)
+                .body("outcome", equalTo("unchanged"));
+    }
+
     // --- bad input: the whole file refused, every row answered, nothing written
 
     @Test
@@ -316,13 +329,18 @@ class BulkOnboardingTest {
     @Test
     void aDeviceAssignedToAnotherPatientInAnOverlappingPeriodIsRefused() throws SQLException {
         String taken = device();
-        upload(admin, csv(patient().device(VENDOR, taken))).statusCode(200);
+        String holder = upload(admin, csv(patient().device(VENDOR, taken))).statusCode(200).extract().path("rows[0].enrollmentId");
 
         refusedAndNothingWritten(csv(patient(), patient().device(VENDOR, taken)), r -> {
             assertThat(r.getList("rows.result")).containsExactly("created", "refused");
             assertThat(r.getString("rows[1].reasons[0]")).isEqualTo("serienummer: device " + VENDOR + "/" + taken
                     + " is assigned to another patient from " + START + " (open-ended); periods of one device must not overlap");
         });
+        // The API says the same, by the same lookup (DeviceAssignments.overlapping), naming the enrollment in the way.
+        String other = upload(admin, csv(patient())).statusCode(200).extract().path("rows[0].enrollmentId");
+        given().auth().oauth2(admin).contentType("application/json").body(Map.of("vendorId", VENDOR, "serial", taken, "validFrom",
+                start().plusDays(1).toString())).post("/api/registry/enrollments/" + other + "/assignments").then().statusCode(409)
+                .body("field", equalTo("validFrom")).body("error", containsString("(open-ended) in enrollment " + holder));
     }
 
     @Test
