@@ -22,7 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * is kept (a document reference in the municipality's archive or record). Withdrawn, never deleted.
  */
 @ApplicationScoped
-class Consents {
+public class Consents {
 
     static final Set<String> SCOPES = Set.of("home-follow-up", "record-sharing");
     static final Set<String> GIVEN_BY = Set.of("patient", "representative");
@@ -31,14 +31,14 @@ class Consents {
     private static final String COLUMNS = "id, enrollment_id, patient_id, scope, given_by, representative_name, form, given_at, "
             + "document_reference, recorded_at, recorded_by, withdrawn_at";
 
-    record NewConsent(String scope, String givenBy, String representativeName, String form, OffsetDateTime givenAt,
+    public record NewConsent(String scope, String givenBy, String representativeName, String form, OffsetDateTime givenAt,
             String documentReference) {
-        NewConsent {
+        public NewConsent {
             givenAt = Fields.stored(givenAt);
         }
     }
 
-    record Consent(UUID id, UUID enrollmentId, UUID patientId, String scope, String givenBy, String representativeName, String form,
+    public record Consent(UUID id, UUID enrollmentId, UUID patientId, String scope, String givenBy, String representativeName, String form,
             OffsetDateTime givenAt, String documentReference, OffsetDateTime recordedAt, String recordedBy, OffsetDateTime withdrawnAt) {
     }
 

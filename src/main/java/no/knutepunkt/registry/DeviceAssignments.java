@@ -29,21 +29,21 @@ import no.knutepunkt.registry.Enrollments.Enrollment;
  * so two concurrent requests cannot both win), and an assignment lies within its enrollment.
  */
 @ApplicationScoped
-class DeviceAssignments {
+public class DeviceAssignments {
 
     private static final Logger LOG = Logger.getLogger(DeviceAssignments.class);
 
     private static final String COLUMNS = "a.id, a.enrollment_id, a.device_id, d.vendor_id, d.serial, a.valid_from, a.valid_to";
 
     /** The device by {@code deviceId}, or by {@code vendorId} + {@code serial}. */
-    record NewAssignment(Long deviceId, String vendorId, String serial, OffsetDateTime validFrom, OffsetDateTime validTo) {
-        NewAssignment {
+    public record NewAssignment(Long deviceId, String vendorId, String serial, OffsetDateTime validFrom, OffsetDateTime validTo) {
+        public NewAssignment {
             validFrom = Fields.stored(validFrom);
             validTo = Fields.stored(validTo);
         }
     }
 
-    record DeviceAssignment(UUID id, UUID enrollmentId, long deviceId, String vendorId, String serial, OffsetDateTime validFrom,
+    public record DeviceAssignment(UUID id, UUID enrollmentId, long deviceId, String vendorId, String serial, OffsetDateTime validFrom,
             OffsetDateTime validTo) {
 
         DeviceKey key() {
@@ -209,7 +209,8 @@ class DeviceAssignments {
         });
     }
 
-    private static void checkWithin(Enrollment enrollment, OffsetDateTime validFrom, OffsetDateTime validTo) {
+    /** An assignment lies within its enrollment: from its start, and ending by its end if it has one. */
+    static void checkWithin(Enrollment enrollment, OffsetDateTime validFrom, OffsetDateTime validTo) {
         if (validFrom.isBefore(enrollment.startedAt())) {
             throw Problem.invalid("validFrom", "the assignment starts before the enrollment (" + iso(enrollment.startedAt()) + ")");
         }
@@ -235,37 +236,48 @@ class DeviceAssignments {
             throw e;
         }
         c.rollback(savepoint);
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, enrollment_id, valid_from, valid_to FROM device_assignment "
-                + "WHERE device_id = ? AND id <> ? AND tstzrange(valid_from, valid_to, '[)') && tstzrange(?, ?, '[)') "
-                + "ORDER BY valid_from LIMIT 1")) {
-            ps.setLong(1, device.id());
-            ps.setObject(2, self);
-            ps.setObject(3, validFrom);
-            ps.setObject(4, validTo);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    OffsetDateTime to = rs.getObject(4, OffsetDateTime.class);
-                    return Problem.conflict("validFrom", "device " + device.vendorId() + "/" + device.serial()
-                            + " is assigned from " + iso(rs.getObject(3, OffsetDateTime.class)) + (to == null ? " (open-ended)" : " to " + iso(to))
-                            + " in enrollment " + rs.getObject(2, UUID.class) + " (assignment " + rs.getObject(1, UUID.class)
-                            + "); periods of one device must not overlap");
-                }
-            }
+        Optional<DeviceAssignment> other = overlapping(c, device.id(), self, validFrom, validTo);
+        if (other.isPresent()) {
+            DeviceAssignment o = other.get();
+            return Problem.conflict("validFrom", "device " + device.vendorId() + "/" + device.serial()
+                    + " is assigned from " + iso(o.validFrom()) + (o.validTo() == null ? " (open-ended)" : " to " + iso(o.validTo()))
+                    + " in enrollment " + o.enrollmentId() + " (assignment " + o.id() + "); periods of one device must not overlap");
         }
         return Problem.conflict("validFrom", "device " + device.vendorId() + "/" + device.serial()
                 + " is assigned in an overlapping period already");
     }
 
+    /**
+     * The device's first assignment, other than {@code except} (null: none), whose period overlaps
+     * [validFrom, validTo): what the schema's exclusion constraint would refuse a new one for.
+     */
+    Optional<DeviceAssignment> overlapping(Connection c, long deviceId, UUID except, OffsetDateTime validFrom, OffsetDateTime validTo)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM device_assignment a JOIN device d ON d.id = a.device_id "
+                + "WHERE a.device_id = ? AND a.id IS DISTINCT FROM ?::uuid AND tstzrange(a.valid_from, a.valid_to, '[)') && tstzrange(?, ?, '[)') "
+                + "ORDER BY a.valid_from LIMIT 1")) {
+            ps.setLong(1, deviceId);
+            ps.setObject(2, except);
+            ps.setObject(3, validFrom);
+            ps.setObject(4, validTo);
+            return read(ps).stream().findFirst();
+        }
+    }
+
     private static List<DeviceAssignment> query(Connection c, String sql, UUID key) throws SQLException {
-        List<DeviceAssignment> found = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add(new DeviceAssignment(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getLong(3),
-                            rs.getString(4), rs.getString(5), rs.getObject(6, OffsetDateTime.class),
-                            rs.getObject(7, OffsetDateTime.class)));
-                }
+            return read(ps);
+        }
+    }
+
+    private static List<DeviceAssignment> read(PreparedStatement ps) throws SQLException {
+        List<DeviceAssignment> found = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                found.add(new DeviceAssignment(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getLong(3),
+                        rs.getString(4), rs.getString(5), rs.getObject(6, OffsetDateTime.class),
+                        rs.getObject(7, OffsetDateTime.class)));
             }
         }
         return found;

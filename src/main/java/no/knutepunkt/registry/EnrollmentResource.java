@@ -385,16 +385,13 @@ public class EnrollmentResource {
 
     private EnrollmentView view(Connection c, Enrollment e) throws SQLException {
         List<Pause> ps = pauses.list(c, e.id());
-        OffsetDateTime now = OffsetDateTime.now(clock);
-        String status = e.startedAt().isAfter(now) ? "planned"
-                : e.endedAt() != null && !e.endedAt().isAfter(now) ? "ended"
-                : ps.stream().anyMatch(p -> !p.from().isAfter(now) && (p.to() == null || p.to().isAfter(now))) ? "paused"
-                : "active";
+        String status = Enrollments.status(e, ps, OffsetDateTime.now(clock));
         return new EnrollmentView(e.id(), e.patientId(), e.programme(), e.responsibleOrganisationId(), e.careTeam(), e.startedAt(),
                 e.endedAt(), status, consents.ofEnrollment(c, e.id()), ps);
     }
 
-    private static String recordedBy(Caller caller) {
+    /** Who recorded a consent or a pause, as the record keeps it: the person's name (or subject) and organisation number. */
+    static String recordedBy(Caller caller) {
         return (caller.name() == null ? caller.subject() : caller.name())
                 + (caller.organisation() == null ? "" : " (" + caller.organisation().number() + ")");
     }

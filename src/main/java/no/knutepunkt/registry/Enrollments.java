@@ -23,14 +23,14 @@ import no.knutepunkt.access.AccessPolicy;
  * responsible for the data (the Observation's performer).
  */
 @ApplicationScoped
-class Enrollments {
+public class Enrollments {
 
     static final Set<String> PROGRAMMES = Set.of("copd", "heart-failure", "hypertension", "diabetes", "other");
     static final Set<String> ROLES = Set.of("follow-up-service", "gp", "hospital");
 
     private static final String COLUMNS = "id, patient_id, programme, responsible_organisation_id, started_at, ended_at";
 
-    record CareTeamMember(UUID organisationId, String role) {
+    public record CareTeamMember(UUID organisationId, String role) {
     }
 
     /**
@@ -78,6 +78,17 @@ class Enrollments {
                 throw Problem.invalid(field + ".organisationId", "an organisation can be in the care team once");
             }
         }
+    }
+
+    /** The enrollment's state at {@code now}: planned (not started), ended, paused (a pause holds now) or active. */
+    static String status(Enrollment e, List<Pauses.Pause> pauses, OffsetDateTime now) {
+        if (e.startedAt().isAfter(now)) {
+            return "planned";
+        }
+        if (e.endedAt() != null && !e.endedAt().isAfter(now)) {
+            return "ended";
+        }
+        return pauses.stream().anyMatch(p -> !p.from().isAfter(now) && (p.to() == null || p.to().isAfter(now))) ? "paused" : "active";
     }
 
     Enrollment create(Connection c, NewEnrollment e) throws SQLException {

@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /** Municipalities, GP practices, hospitals and vendors: who follows a patient up, and who is responsible for the data. */
 @ApplicationScoped
-class Organisations {
+public class Organisations {
 
     static final Set<String> KINDS = Set.of("municipality", "gp-practice", "hospital", "vendor", "other");
 
@@ -23,7 +23,7 @@ class Organisations {
     record NewOrganisation(String orgNumber, String name, String kind, String herId, String reshId) {
     }
 
-    record Organisation(UUID id, String orgNumber, String name, String kind, String herId, String reshId) {
+    public record Organisation(UUID id, String orgNumber, String name, String kind, String herId, String reshId) {
     }
 
     /** Checks a new organisation; throws the {@link Problem} the client gets. */

@@ -13,15 +13,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /** Patients, stored once, identified by fødselsnummer or D-nummer. The number is never logged nor echoed in an error. */
 @ApplicationScoped
-class Patients {
+public class Patients {
 
     private static final String COLUMNS = "id, identifier_system, identifier, given_name, family_name";
 
-    record NewPatient(String identifier, String givenName, String familyName) {
+    public record NewPatient(String identifier, String givenName, String familyName) {
     }
 
     /** {@code system} is "fnr" or "dnr", derived from the number. */
-    record Patient(UUID id, String system, String identifier, String givenName, String familyName) {
+    public record Patient(UUID id, String system, String identifier, String givenName, String familyName) {
     }
 
     private final IdentityConfig identity;
@@ -76,16 +76,26 @@ class Patients {
      * upload repeated), and a conflict if they differ — the registry never renames someone silently.
      */
     Registered findOrCreate(Connection c, NewPatient p) throws SQLException {
+        Optional<Patient> found = findSame(c, p);
+        return found.isPresent() ? new Registered(found.get(), false) : new Registered(create(c, p), true);
+    }
+
+    /**
+     * The registered patient with this number and these names, or empty when the number is not
+     * registered; a conflict when it is, under other names. Bulk onboarding asks this before it
+     * writes anything, {@link #findOrCreate} when it writes.
+     */
+    Optional<Patient> findSame(Connection c, NewPatient p) throws SQLException {
         NationalId nationalId = check(p);
         Optional<Patient> found = findByIdentifier(c, nationalId);
         if (found.isPresent()) {
             Patient existing = found.get();
             if (existing.givenName().equals(p.givenName().strip()) && existing.familyName().equals(p.familyName().strip())) {
-                return new Registered(existing, false);
+                return found;
             }
             throw Problem.conflict("identifier", "a patient with this fødselsnummer or D-nummer is registered under another name");
         }
-        return new Registered(create(c, p), true);
+        return Optional.empty();
     }
 
     /** The patients a condition on their id holds for (an access policy's list), in name order. */

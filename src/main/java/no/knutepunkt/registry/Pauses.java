@@ -23,19 +23,19 @@ import no.knutepunkt.registry.Enrollments.Enrollment;
  * Pauses of one enrollment never overlap; at most one is open.
  */
 @ApplicationScoped
-class Pauses {
+public class Pauses {
 
     static final Set<String> REASONS = Set.of("hospital-admission", "travel", "other");
 
     private static final String COLUMNS = "id, enrollment_id, paused_from, paused_to, reason, note, created_at, created_by";
 
-    record NewPause(OffsetDateTime from, String reason, String note) {
-        NewPause {
+    public record NewPause(OffsetDateTime from, String reason, String note) {
+        public NewPause {
             from = Fields.stored(from);
         }
     }
 
-    record Pause(UUID id, UUID enrollmentId, OffsetDateTime from, OffsetDateTime to, String reason, String note,
+    public record Pause(UUID id, UUID enrollmentId, OffsetDateTime from, OffsetDateTime to, String reason, String note,
             OffsetDateTime createdAt, String createdBy) {
     }
 

@@ -78,6 +78,10 @@ class RegistryAccess {
         policy.recordIn(c, g, request(), action, resourceType, ids);
     }
 
+    void recordAllIn(Connection c, List<AccessPolicy.Change> changes) throws SQLException {
+        policy.recordAllIn(c, changes, request());
+    }
+
     void recordActionIn(Connection c, Caller caller, String action, String resourceType, List<String> ids) throws SQLException {
         policy.recordActionIn(c, caller, request(), action, resourceType, ids);
     }

@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
+import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 
@@ -20,9 +21,11 @@ import io.quarkus.qute.TemplateInstance;
 public class Pages {
 
     private final PageContext context;
+    private final Template denied;
 
-    Pages(PageContext context) {
+    Pages(PageContext context, @Location("denied.html") Template denied) {
         this.context = context;
+        this.denied = denied;
     }
 
     public TemplateInstance of(Template template) {
@@ -41,6 +44,16 @@ public class Pages {
     /** The same page again with a problem shown (a form refused), status 422 so tests and tools see it was. */
     public Response refused(TemplateInstance page, String problem) {
         Response.ResponseBuilder r = Response.status(422).entity(page.data("error", problem)).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
+        NewCookie cookie = context.csrfCookie();
+        if (cookie != null) {
+            r.cookie(cookie);
+        }
+        return r.build();
+    }
+
+    /** 403: the page says what the caller may not, never why (the audit log keeps that, as for the API). */
+    public Response denied(String text) {
+        Response.ResponseBuilder r = Response.status(403).entity(of(denied).data("text", text)).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
         NewCookie cookie = context.csrfCookie();
         if (cookie != null) {
             r.cookie(cookie);

@@ -30,6 +30,15 @@ public final class Words {
     private static final Map<String, String> PAUSE_REASONS = Map.of("hospital-admission", "Sykehusinnleggelse", "travel", "Reise", "other",
             "Annet");
 
+    private static final Map<String, String> CONSENT_SCOPES = Map.of("home-follow-up", "Digital hjemmeoppfølging", "record-sharing",
+            "Deling med journalsystemene i behandlingsteamet");
+    private static final Map<String, String> GIVEN_BY = Map.of("patient", "Pasienten", "representative", "Representant");
+    private static final Map<String, String> CONSENT_FORMS = Map.of("written", "Skriftlig", "verbal", "Muntlig", "digital", "Digitalt");
+    private static final Map<String, String> RESULTS = Map.of("created", "Ny", "unchanged", "Uendret", "refused", "Avvist");
+    private static final Map<String, String> CREATES = Map.of("patient", "pasient", "enrollment", "innrullering", "consent", "samtykke",
+            "assignment", "tildeling av måler");
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d. MMM yyyy", Locale.forLanguageTag("nb-NO"));
+
     private Words() {
     }
 
@@ -62,6 +71,33 @@ public final class Words {
 
     public static String pauseReason(String key) {
         return PAUSE_REASONS.getOrDefault(key, key);
+    }
+
+    public static String consentScope(String key) {
+        return CONSENT_SCOPES.getOrDefault(key, key);
+    }
+
+    public static String givenBy(String key) {
+        return GIVEN_BY.getOrDefault(key, key);
+    }
+
+    public static String consentForm(String key) {
+        return CONSENT_FORMS.getOrDefault(key, key);
+    }
+
+    /** A bulk onboarding row's result. */
+    public static String result(String key) {
+        return RESULTS.getOrDefault(key, key);
+    }
+
+    /** What a bulk onboarding row creates, as a list in words ("pasient, innrullering"). */
+    public static String creates(java.util.List<String> keys) {
+        return String.join(", ", keys.stream().map(k -> CREATES.getOrDefault(k, k)).toList());
+    }
+
+    /** A day, in Norwegian time. */
+    public static String date(OffsetDateTime t) {
+        return t == null ? "" : DATE.format(t.atZoneSameInstant(OSLO));
     }
 
     public static String time(OffsetDateTime t) {
