@@ -23,7 +23,6 @@ import no.knutepunkt.access.AccessDenied;
 import no.knutepunkt.access.AccessPolicy;
 import no.knutepunkt.access.Caller;
 import no.knutepunkt.access.Role;
-import no.knutepunkt.audit.AuditEntry.Purpose;
 import no.knutepunkt.registry.Consents.Consent;
 import no.knutepunkt.registry.Consents.NewConsent;
 import no.knutepunkt.registry.DeviceAssignments.DeviceAssignment;
@@ -145,7 +144,7 @@ public class BulkOnboarding {
     Report onboard(byte[] file) {
         Caller caller = access.caller();
         UUID municipality = caller.is(Role.MUNICIPALITY_ADMIN) && caller.organisation() != null ? caller.organisation().id() : null;
-        access.administer(null, municipality, "create", TYPE);
+        AccessPolicy.Granted registering = access.administer(null, municipality, "create", TYPE);
         OnboardingCsv.Table table;
         try {
             table = OnboardingCsv.read(file, config.maxRows());
@@ -155,7 +154,7 @@ public class BulkOnboarding {
         if (table.rows().isEmpty()) {
             return Report.fileRefused("no-rows", "the file has a header but no rows");
         }
-        Run run = new Run(caller, municipality, table);
+        Run run = new Run(caller, municipality, registering, table);
         Set<DeviceKey> assigned = new LinkedHashSet<>();
         Report report;
         try {
@@ -254,6 +253,8 @@ public class BulkOnboarding {
         final List<String> reasons = new ArrayList<>();
         boolean inconsistent;
         Patient patient;
+        /** The policy's grant to change a registered patient's follow-up (null for a patient the file registers). */
+        AccessPolicy.Granted granted;
         Enrollment enrollment;
         List<CareTeamMember> team;
         List<DeviceAssignment> assigned = List.of();
@@ -267,15 +268,18 @@ public class BulkOnboarding {
     private final class Run {
         final Caller caller;
         final UUID municipality;
+        /** The policy's grant to register patients for the municipality; it names each new patient once registered. */
+        final AccessPolicy.Granted registering;
         final OnboardingCsv.Table table;
         final List<Line> lines = new ArrayList<>();
         final Map<String, Group> groups = new LinkedHashMap<>();
         final Map<String, Optional<Organisation>> organisationsByNumber = new HashMap<>();
         final Map<DeviceKey, Optional<Device>> devicesByKey = new HashMap<>();
 
-        Run(Caller caller, UUID municipality, OnboardingCsv.Table table) {
+        Run(Caller caller, UUID municipality, AccessPolicy.Granted registering, OnboardingCsv.Table table) {
             this.caller = caller;
             this.municipality = municipality;
+            this.registering = registering;
             this.table = table;
         }
 
@@ -565,13 +569,13 @@ public class BulkOnboarding {
         private boolean sameOrNoEnrollment(Connection c, Group g) throws SQLException {
             Line first = g.first();
             try {
-                access.administer(g.patient.id(), municipality, "create", TYPE);
+                g.granted = access.administer(g.patient.id(), municipality, "create", TYPE);
             } catch (AccessDenied denied) {
                 g.reasons.add(OnboardingCsv.FODSELSNUMMER + ": you may not change this patient's follow-up (refused by the access "
                         + "policy; the attempt is recorded)");
                 return false;
             }
-            for (Enrollment e : enrollments.ofResponsible(c, municipality, g.patient.id())) {
+            for (Enrollment e : enrollments.ofResponsible(c, municipality, g.patient.id(), AccessPolicy.Visible.ALL)) {
                 if (!e.programme().equals(first.programme)) {
                     continue;
                 }
@@ -670,8 +674,8 @@ public class BulkOnboarding {
                         l.patientId = patient.id();
                         l.enrollmentId = enrollment.id();
                     }
-                    changes.add(new AccessPolicy.Change(new AccessPolicy.Granted(caller, patient.id(), Purpose.ADMIN, null), action, TYPE,
-                            List.copyOf(ids)));
+                    AccessPolicy.Granted granted = g.granted != null ? g.granted : registering.forNewPatient(patient.id());
+                    changes.add(new AccessPolicy.Change(granted, action, TYPE, List.copyOf(ids)));
                 } catch (Problem p) {
                     at.refuseFor(p, null);
                     throw new Rollback(report("refused"));
