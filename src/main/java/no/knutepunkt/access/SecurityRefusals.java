@@ -10,6 +10,7 @@ import org.jose4j.jwt.consumer.ErrorCodeValidator;
 import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.lang.InvalidAlgorithmException;
+import org.jose4j.lang.UnresolvableKeyException;
 
 import io.quarkus.security.AuthenticationRedirectException;
 import io.quarkus.security.spi.runtime.AbstractSecurityEvent;
@@ -70,6 +71,11 @@ class SecurityRefusals {
             if (t instanceof CallerRefused refused) {
                 return refused.code();
             }
+            // A kid the issuer's JWKS does not have (checked after a refresh of the JWKS, which Quarkus
+            // does at most once per interval; within it, Quarkus refuses without this detail: token-refused).
+            if (t instanceof UnresolvableKeyException) {
+                return "unknown-key";
+            }
             if (t instanceof InvalidJwtException invalid) {
                 return jwtReason(invalid);
             }
@@ -94,6 +100,9 @@ class SecurityRefusals {
             // HS256 signed with the issuer's public key, say: jose4j refuses the algorithm before any key is tried.
             if (t instanceof InvalidAlgorithmException) {
                 return "disallowed-algorithm";
+            }
+            if (t instanceof UnresolvableKeyException) {
+                return "unknown-key";
             }
         }
         for (ErrorCodeValidator.Error e : invalid.getErrorDetails()) {

@@ -111,10 +111,21 @@ class NegativeTokenTest {
 
     /**
      * A case: what it sends as Authorization (null: no header at all), and the reason the audit row
-     * must give.
+     * must give (alternatives separated by |).
      */
     private record Case(Function<NegativeTokenTest, String> authorization, String reason) {
+        String[] reasons() {
+            return reason.split("\\|");
+        }
     }
+
+    /**
+     * A kid the JWKS does not have: Quarkus refreshes the JWKS for it at most once per interval
+     * (quarkus.oidc.token.forced-jwk-refresh-interval), and says why (unknown-key) only on the way
+     * through that refresh; within the interval it refuses without detail (token-refused). Which one
+     * a case meets depends on the tests before it, never on the token.
+     */
+    private static final String UNKNOWN_KEY = "unknown-key|token-refused";
 
     /** Tokens that are not genuine, or genuine but not saying enough about who holds them: 401. */
     private static final Map<String, Case> REFUSED = new LinkedHashMap<>();
@@ -157,14 +168,14 @@ class NegativeTokenTest {
             Map<String, Object> h = t.header();
             h.put("kid", "no-such-key-" + RUN);
             return bearer(Tokens.issuer().sign(h, t.clinician()));
-        }, "token-refused"));
+        }, UNKNOWN_KEY));
         REFUSED.put("signed by another RSA key under the issuer's kid",
                 new Case(t -> bearer(ForgedTokens.signedByStranger(t.header(), t.clinician())), "bad-signature"));
         REFUSED.put("signed by another RSA key under a kid of its own", new Case(t -> {
             Map<String, Object> h = t.header();
             h.put("kid", "stranger-" + RUN);
             return bearer(ForgedTokens.signedByStranger(h, t.clinician()));
-        }, "token-refused"));
+        }, UNKNOWN_KEY));
         REFUSED.put("wrong iss (HelseID's production issuer, not trusted here)", new Case(t -> {
             Map<String, Object> c = t.clinician();
             c.put("iss", "https://helseid-sts.nhn.no");
@@ -387,7 +398,7 @@ class NegativeTokenTest {
         soft.assertThat(rows).as("audit rows after seq " + before).hasSize(1);
         AuditTrail.Row row = rows.get(0);
         soft.assertThat(row.entryPoint()).as("audited entry point").isEqualTo(endpoint.entryPoint(patientA));
-        soft.assertThat(row.reason()).as("audit reason").isEqualTo(c.reason());
+        soft.assertThat(row.reason()).as("audit reason").isIn((Object[]) c.reasons());
         soft.assertThat(row.patientId()).as("nobody was identified, so no patient is named").isNull();
         soft.assertAll();
         outcomes.add(new Outcome("401", name, endpoint, r.statusCode(), row.reason()));

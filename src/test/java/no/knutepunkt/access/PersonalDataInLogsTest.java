@@ -196,9 +196,10 @@ class PersonalDataInLogsTest {
         UUID enrollment = UUID.fromString(created(post(admin, "/api/registry/enrollments", Map.of("patientId", patient.toString(),
                 "programme", "copd", "responsibleOrganisationId", municipality.toString(),
                 "careTeam", List.of(Map.of("organisationId", municipality.toString(), "role", "follow-up-service")),
-                "startedAt", since.toString()))).get("id").asText());
+                "startedAt", since.toString(), "consent", Map.of("scope", "home-follow-up", "givenBy", "patient", "form", "written",
+                        "givenAt", since.toString(), "documentReference", "sak 2026/0001 (test)")))).get("id").asText());
         if (device != null) {
-            created(post(admin, "/api/registry/devices", Map.of("vendorId", VENDOR, "serial", device)));
+            created(post(Tokens.operator(), "/api/registry/devices", Map.of("vendorId", VENDOR, "serial", device)));
             created(post(admin, "/api/registry/enrollments/" + enrollment + "/assignments",
                     Map.of("vendorId", VENDOR, "serial", device, "validFrom", since.toString())));
         }
