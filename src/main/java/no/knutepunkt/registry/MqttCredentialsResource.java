@@ -22,19 +22,18 @@ import no.knutepunkt.registry.VendorCredentials.Active;
 import no.knutepunkt.registry.VendorCredentials.Issued;
 
 /**
- * The operator's API for vendors' broker credentials: issue (or rotate), look at, revoke, and export
- * the active ones as a Mosquitto password file. A secret is in one answer only, the one that issued
- * it; nothing here ever shows a hash except the export, which a Mosquitto deployment needs.
+ * The operator's API for a vendor's broker credential: issue (or rotate), look at, revoke. A secret
+ * is in one answer only, the one that issued it; nothing here shows a hash.
  */
-@Path("/api/registry")
+@Path("/api/registry/vendors/{id}/mqtt-credentials")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Registry")
 public class MqttCredentialsResource {
 
     /** Answers carrying a secret or hashes must not linger in a cache on the way. */
-    private static final String NO_STORE = "no-store";
+    static final String NO_STORE = "no-store";
 
-    private static final String TYPE = "mqtt-credential";
+    static final String TYPE = "mqtt-credential";
 
     private final Transactions tx;
     private final VendorCredentials credentials;
@@ -48,7 +47,6 @@ public class MqttCredentialsResource {
 
     /** A new credential; the vendor's previous one, if any, stops working at once ({@code "replaced": true}). */
     @POST
-    @Path("/vendors/{id}/mqtt-credentials")
     @RolesAllowed("operator")
     @Operation(summary = "Issue (or rotate) a vendor's broker credential; the secret is shown only in this answer (operator)")
     public Response issue(@PathParam("id") String vendorId) {
@@ -63,7 +61,6 @@ public class MqttCredentialsResource {
     }
 
     @GET
-    @Path("/vendors/{id}/mqtt-credentials")
     @RolesAllowed("operator")
     @Operation(summary = "A vendor's active broker credential, without its secret (operator)")
     public Active active(@PathParam("id") String vendorId) {
@@ -71,7 +68,6 @@ public class MqttCredentialsResource {
     }
 
     @DELETE
-    @Path("/vendors/{id}/mqtt-credentials")
     @RolesAllowed("operator")
     @Operation(summary = "Revoke a vendor's broker credential (operator)")
     public Response revoke(@PathParam("id") String vendorId) {
@@ -87,21 +83,5 @@ public class MqttCredentialsResource {
             throw Problem.notFound("the vendor has no active MQTT credential");
         }
         return Response.noContent().build();
-    }
-
-    /** For {@code password_file} in mosquitto.conf (deploy/mosquitto); add the hub's own line with mosquitto_passwd. */
-    @GET
-    @Path("/mqtt/mosquitto-passwd")
-    @Produces(MediaType.TEXT_PLAIN)
-    @RolesAllowed("operator")
-    @Operation(summary = "The active vendor credentials as a Mosquitto password file (operator)")
-    public Response mosquittoPasswordFile() {
-        Caller caller = access.requireAny("export", TYPE, Role.OPERATOR);
-        String file = tx.write(c -> {
-            String lines = credentials.mosquittoPasswordFile(c);
-            access.recordActionIn(c, caller, "export", TYPE, List.of());
-            return lines;
-        });
-        return Response.ok(file, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).header("Cache-Control", NO_STORE).build();
     }
 }
