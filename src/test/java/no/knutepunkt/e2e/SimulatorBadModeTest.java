@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import no.knutepunkt.simulator.BadInputs.Outcome;
 import no.knutepunkt.simulator.BadInputs;
+import no.knutepunkt.simulator.BadInputs.Outcome;
 import no.knutepunkt.simulator.BrokerAccess;
 import no.knutepunkt.simulator.HubLogins;
 import no.knutepunkt.simulator.PatientKit;
@@ -32,9 +32,9 @@ import no.knutepunkt.simulator.SimulatedPilot;
 import no.knutepunkt.simulator.SimulatorMain;
 import no.knutepunkt.simulator.VendorLink;
 import no.knutepunkt.testing.HubTestResource;
+import no.knutepunkt.testing.Ledger;
 import no.knutepunkt.testing.Ledger.Inbound;
 import no.knutepunkt.testing.Ledger.Tally;
-import no.knutepunkt.testing.Ledger;
 import no.knutepunkt.testing.Tokens;
 
 /**
@@ -115,7 +115,8 @@ class SimulatorBadModeTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
         int status = SimulatorMain.run(List.of("bad", "--provision", "--seed", Long.toString(SEED), "--patients", "3", "--mqtt-url",
-                HubTestResource.mqttUrl(), "--hub-url", hub().toString()), Map.of(), print, print);
+                HubTestResource.mqttUrl(), "--hub-url", hub().toString()), Map.of("HUB_OPERATOR_TOKEN", Tokens.operator(),
+                "HUB_ADMIN_TOKEN", Tokens.admin(SimulatedPilot.MUNICIPALITY.orgNumber())), print, print);
 
         String report = out.toString(StandardCharsets.UTF_8);
         assertThat(status).as(report).isZero();

@@ -114,8 +114,10 @@ class SimulatorRealisticTest {
         });
     }
 
+    /** As the pilot municipality's nurse: her follow-up service is in every simulated patient's care team. */
     private static List<JsonNode> observations(String patientId) throws IOException {
-        String body = given().queryParam("patient", patientId).queryParam("_count", 1000).queryParam("_format", "json")
+        String body = given().auth().oauth2(Tokens.clinician(SimulatedPilot.MUNICIPALITY.orgNumber(), "9100001"))
+                .queryParam("patient", patientId).queryParam("_count", 1000).queryParam("_format", "json")
                 .get("/fhir/Observation").then().statusCode(200).extract().asString();
         List<JsonNode> found = new ArrayList<>();
         JSON.readTree(body).path("entry").forEach(e -> found.add(e.path("resource")));
@@ -131,7 +133,8 @@ class SimulatorRealisticTest {
     }
 
     private static JsonNode registry(String path) throws IOException {
-        return JSON.readTree(given().get("/api/registry/" + path).then().statusCode(200).extract().asString());
+        return JSON.readTree(given().auth().oauth2(Tokens.admin(SimulatedPilot.MUNICIPALITY.orgNumber())).get("/api/registry/" + path)
+                .then().statusCode(200).extract().asString());
     }
 
     private static URI hub() {
