@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -41,6 +42,8 @@ public final class AuditChain {
     private static final int LOCK_SPACE = 0x6b6e_6175;
     private static final int LOCK_KEY = 1;
     static final byte[] GENESIS = new byte[32];
+    private static final String LOCK_THEN_HEAD = "SELECT pg_advisory_xact_lock(" + LOCK_SPACE + ", " + LOCK_KEY + "); "
+            + "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1";
 
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -73,18 +76,21 @@ public final class AuditChain {
         if (entries.isEmpty()) {
             return List.of();
         }
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
-            lock.setInt(1, LOCK_SPACE);
-            lock.setInt(2, LOCK_KEY);
-            lock.executeQuery().close();
-        }
         long seq = 0;
         byte[] prev = GENESIS;
-        try (PreparedStatement head = c.prepareStatement("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1");
-                ResultSet rs = head.executeQuery()) {
-            if (rs.next()) {
-                seq = rs.getLong(1);
-                prev = rs.getBytes(2);
+        // Two statements in one round trip: the lock, then the head. Each statement of a READ
+        // COMMITTED transaction reads its own snapshot, so the head is read after the lock is held
+        // and is the one every other appender committed before it.
+        try (Statement s = c.createStatement()) {
+            s.execute(LOCK_THEN_HEAD);
+            if (!s.getMoreResults()) {
+                throw new SQLException("the audit chain's head query gave no result");
+            }
+            try (ResultSet rs = s.getResultSet()) {
+                if (rs.next()) {
+                    seq = rs.getLong(1);
+                    prev = rs.getBytes(2);
+                }
             }
         }
         Instant at = now.truncatedTo(ChronoUnit.MICROS);

@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import javax.sql.DataSource;
 
@@ -76,6 +79,50 @@ class AuditLogTest {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /**
+     * Appenders in their own transactions (as changes record themselves) and through the writer (as
+     * reads do), all at once, as several hub instances would: one chain, no seq twice, no gap.
+     */
+    @Test
+    void concurrentAppendersMakeOneUnbrokenChain() throws Exception {
+        long before;
+        try (Connection c = asHub()) {
+            before = head(c);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                boolean inOwnTransaction = t % 2 == 0;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        AuditEntry e = new AuditEntry("read", AuditEntry.Outcome.ALLOWED, AuditEntry.Purpose.TREATMENT,
+                                new AuditEntry.Who("audit-log-test", null, null, null, "clinician", null, null), UUID.randomUUID(),
+                                "Observation", List.of(), "GET /fhir/Observation", null, null, null);
+                        if (inOwnTransaction) {
+                            try (Connection c = db.getConnection()) {
+                                c.setAutoCommit(false);
+                                log.recordIn(c, List.of(e, e));
+                                c.commit();
+                            }
+                        } else {
+                            log.record(e);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        AuditVerification.Result r = verification.verify(null, null);
+        assertThat(r.intact()).as("%s", r.breaks()).isTrue();
+        assertThat(r.headSeq() - before).isGreaterThanOrEqualTo(4 * 25 * 2 + 4 * 25);
     }
 
     @Test
